@@ -1,0 +1,140 @@
+"""Invoices, their schedule lines (instalments / split terms) and credit notes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop_ar.db.base import TABLE_ARGS, Base
+from desktop_ar.db.types import DecimalText, Minor
+
+INVOICE_STATUSES = ("open", "partial", "paid", "written_off", "void")
+
+
+class Invoice(Base):
+    """Our own invoice (账单 / 应收单); the Chinese 发票 is tracked in the fapiao_* columns."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        CheckConstraint("amount_minor = net_minor + tax_minor", name="amount_is_net_plus_tax"),
+        CheckConstraint("net_minor >= 0 AND tax_minor >= 0", name="amounts_nonneg"),
+        CheckConstraint("open_minor >= 0 AND open_minor <= amount_minor", name="open_in_range"),
+        CheckConstraint(
+            "status IN ('open', 'partial', 'paid', 'written_off', 'void')", name="status"
+        ),
+        CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+        CheckConstraint("fapiao_issued IN (0, 1) AND disputed IN (0, 1)", name="bools"),
+        Index("ix_invoices_customer_id", "customer_id", "issue_date"),
+        Index("ix_invoices_issue_date", "issue_date"),
+        Index("ix_invoices_due_date", "due_date"),
+        Index("ix_invoices_amount_minor", "amount_minor"),
+        Index("ix_invoices_order_id", "order_id"),
+        Index(
+            "ix_invoices_open_customer",
+            "customer_id",
+            "due_date",
+            sqlite_where=text("open_minor > 0"),
+            postgresql_where=text("open_minor > 0"),
+        ),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), default=None)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    exchange_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(1))
+    payment_terms: Mapped[str] = mapped_column(String(100))
+    net_minor: Mapped[int] = mapped_column(Minor)
+    tax_minor: Mapped[int] = mapped_column(Minor, default=0)
+    amount_minor: Mapped[int] = mapped_column(Minor)
+    # Maintained: amount minus every live allocation, updated in the allocating transaction.
+    open_minor: Mapped[int] = mapped_column(Minor)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    fapiao_issued: Mapped[bool] = mapped_column(Boolean, default=False)
+    fapiao_number: Mapped[str] = mapped_column(String(40), default="")
+    fapiao_date: Mapped[date | None] = mapped_column(Date, default=None)
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    overdue_reason: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
+
+
+class ScheduleLine(Base):
+    """One instalment or split-terms part of an invoice, with its own due date and open amount."""
+
+    __tablename__ = "invoice_schedule_lines"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("open_minor >= 0 AND open_minor <= amount_minor", name="open_in_range"),
+        CheckConstraint("discount_minor >= 0 AND discount_minor <= amount_minor", name="discount"),
+        Index("ix_schedule_invoice_seq", "invoice_id", "seq", unique=True),
+        Index(
+            "ix_schedule_open_due",
+            "due_date",
+            sqlite_where=text("open_minor > 0"),
+            postgresql_where=text("open_minor > 0"),
+        ),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(Minor)
+    open_minor: Mapped[int] = mapped_column(Minor)
+    discount_until: Mapped[date | None] = mapped_column(Date, default=None)
+    discount_minor: Mapped[int] = mapped_column(Minor, default=0)
+
+
+class CreditNote(Base):
+    """A credit note (贷项通知 / 红字), against an invoice or standalone."""
+
+    __tablename__ = "credit_notes"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint(
+            "unallocated_minor >= 0 AND unallocated_minor <= amount_minor",
+            name="unallocated_in_range",
+        ),
+        CheckConstraint("status IN ('open', 'applied', 'void')", name="status"),
+        Index("ix_credit_notes_customer_id", "customer_id", "issue_date"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), default=None)
+    issue_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    exchange_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(1))
+    amount_minor: Mapped[int] = mapped_column(Minor)
+    unallocated_minor: Mapped[int] = mapped_column(Minor)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012

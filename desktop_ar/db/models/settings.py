@@ -1,0 +1,52 @@
+"""Company settings and numbering sequences."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop_ar.db.base import TABLE_ARGS, Base
+from desktop_ar.db.types import Minor
+
+
+class CompanySettings(Base):
+    """The single row of company-wide settings (id is always 1)."""
+
+    __tablename__ = "company_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("writeoff_tolerance_minor >= 0", name="tolerance_nonneg"),
+        CheckConstraint("aging_basis IN ('due', 'invoice')", name="aging_basis"),
+        CheckConstraint("length(base_currency) = 3", name="base_currency"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    tax_id: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    bank_details: Mapped[str] = mapped_column(String(500), default="")
+    base_currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    default_terms: Mapped[str] = mapped_column(String(100), default="NET30")
+    aging_buckets: Mapped[str] = mapped_column(String(100), default="30,60,90")
+    aging_basis: Mapped[str] = mapped_column(String(10), default="due")
+    writeoff_tolerance_minor: Mapped[int] = mapped_column(Minor, default=100)
+    language: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
+
+
+class NumberSequence(Base):
+    """A document numbering sequence (invoices, orders, payments, credit notes)."""
+
+    __tablename__ = "number_sequences"
+    __table_args__ = (CheckConstraint("next_value >= 1", name="next_positive"), TABLE_ARGS)
+
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer, default=6)
+    next_value: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,279 @@
+"""Balance queries shared by lists, customer pages and reports.
+
+They read the maintained open amounts (``open_minor``, ``unallocated_minor``) through the
+partial indexes on open items, so they stay fast on a million invoices. ``aging_rows`` falls
+back to recomputing open amounts from the allocations only when asked about a date before the
+latest activity in the book.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from desktop_ar.db.models import (
+    Allocation,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    Refund,
+    ScheduleLine,
+    WriteOff,
+)
+
+Key = tuple[int, str]  # (customer id, currency)
+
+
+def customer_open_subquery() -> Any:
+    """Correlated scalar: Σ open invoice amounts of ``Customer`` in its own currency."""
+    return (
+        select(func.coalesce(func.sum(Invoice.open_minor), 0))
+        .where(
+            Invoice.customer_id == Customer.id,
+            Invoice.open_minor > 0,
+            Invoice.currency == Customer.currency,
+        )
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+
+
+def customer_overdue_subquery(as_of: date) -> Any:
+    """Correlated scalar: Σ open schedule lines of ``Customer`` due before ``as_of``."""
+    return (
+        select(func.coalesce(func.sum(ScheduleLine.open_minor), 0))
+        .join(Invoice, Invoice.id == ScheduleLine.invoice_id)
+        .where(
+            Invoice.customer_id == Customer.id,
+            Invoice.open_minor > 0,
+            Invoice.currency == Customer.currency,
+            ScheduleLine.open_minor > 0,
+            ScheduleLine.due_date < as_of,
+        )
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+
+
+def _by_key(rows: Any) -> dict[Key, int]:
+    out: dict[Key, int] = {}
+    for cid, ccy, total in rows:
+        out[(cid, ccy)] = out.get((cid, ccy), 0) + int(total or 0)
+    return out
+
+
+def customer_open(session: Session, ids: Sequence[int]) -> dict[Key, int]:
+    """Σ open invoice amounts per (customer, currency) for the given customers."""
+    stmt = (
+        select(Invoice.customer_id, Invoice.currency, func.sum(Invoice.open_minor))
+        .where(Invoice.customer_id.in_(list(ids)), Invoice.open_minor > 0)
+        .group_by(Invoice.customer_id, Invoice.currency)
+    )
+    return _by_key(session.execute(stmt))
+
+
+def customer_overdue(session: Session, ids: Sequence[int], as_of: date) -> dict[Key, int]:
+    """Σ open schedule lines due before ``as_of`` per (customer, currency)."""
+    stmt = (
+        select(Invoice.customer_id, Invoice.currency, func.sum(ScheduleLine.open_minor))
+        .join(ScheduleLine, ScheduleLine.invoice_id == Invoice.id)
+        .where(
+            Invoice.customer_id.in_(list(ids)),
+            Invoice.open_minor > 0,
+            ScheduleLine.open_minor > 0,
+            ScheduleLine.due_date < as_of,
+        )
+        .group_by(Invoice.customer_id, Invoice.currency)
+    )
+    return _by_key(session.execute(stmt))
+
+
+def customer_unallocated(session: Session, ids: Sequence[int], as_of: date) -> dict[Key, int]:
+    """Σ unallocated payments and credit notes (customer credit) per (customer, currency)."""
+    pay = select(Payment.customer_id, Payment.currency, Payment.unallocated_minor).where(
+        Payment.customer_id.in_(list(ids)),
+        Payment.status == "posted",
+        Payment.unallocated_minor > 0,
+        Payment.payment_date <= as_of,
+    )
+    cn = select(CreditNote.customer_id, CreditNote.currency, CreditNote.unallocated_minor).where(
+        CreditNote.customer_id.in_(list(ids)),
+        CreditNote.status != "void",
+        CreditNote.unallocated_minor > 0,
+        CreditNote.issue_date <= as_of,
+    )
+    both = union_all(pay, cn).subquery()
+    cols = both.c
+    stmt = select(cols[0], cols[1], func.sum(cols[2])).group_by(cols[0], cols[1])
+    return _by_key(session.execute(stmt))
+
+
+def latest_activity(session: Session) -> date | None:
+    """The latest date of anything that changes open amounts (documents, allocations, refunds)."""
+    candidates = [
+        select(func.max(Invoice.issue_date)),
+        select(func.max(Allocation.allocation_date)),
+        select(func.max(Allocation.reversed_on)),
+        select(func.max(Payment.payment_date)),
+        select(func.max(Payment.reversed_on)),
+        select(func.max(CreditNote.issue_date)),
+        select(func.max(Refund.refund_date)),
+        select(func.max(WriteOff.write_off_date)),
+    ]
+    found = [session.execute(q).scalar() for q in candidates]
+    dates = [date.fromisoformat(d) if isinstance(d, str) else d for d in found if d is not None]
+    return max(dates) if dates else None
+
+
+def _live_at(as_of: date) -> ColumnElement[bool]:
+    return and_(
+        Allocation.allocation_date <= as_of,
+        or_(Allocation.reversed_on.is_(None), Allocation.reversed_on > as_of),
+    )
+
+
+# One aging source row: customer id, code, name, kind, document id, number, document date,
+# due date, currency, rate to base, open amount (positive).
+AgingSourceRow = tuple[int, str, str, str, int, str, date, date, str, Decimal, int]
+
+
+def aging_rows(
+    session: Session, as_of: date, customer_id: int | None = None
+) -> list[AgingSourceRow]:
+    """Open items as of ``as_of``: schedule lines, customer credit notes, unallocated payments.
+
+    Documents dated after ``as_of`` are left out. When ``as_of`` is on or after the latest
+    activity in the book, the maintained open amounts are exact and read through the partial
+    indexes; otherwise open amounts are recomputed from the allocations live on that date.
+    """
+    latest = latest_activity(session)
+    current = latest is None or as_of >= latest
+    rows: list[AgingSourceRow] = []
+    cust = [Customer.id, Customer.code, Customer.name]
+
+    if current:
+        line_open: Any = ScheduleLine.open_minor
+        line_filter: list[ColumnElement[bool]] = [ScheduleLine.open_minor > 0]
+    else:
+        allocated = (
+            select(func.coalesce(func.sum(Allocation.amount_minor), 0))
+            .where(Allocation.schedule_line_id == ScheduleLine.id, _live_at(as_of))
+            .correlate(ScheduleLine)
+            .scalar_subquery()
+        )
+        line_open = ScheduleLine.amount_minor - allocated
+        line_filter = []
+    inv_stmt = (
+        select(
+            *cust,
+            literal("invoice"),
+            Invoice.id,
+            Invoice.number,
+            Invoice.issue_date,
+            ScheduleLine.due_date,
+            Invoice.currency,
+            Invoice.exchange_rate,
+            line_open.label("open"),
+        )
+        .select_from(ScheduleLine)
+        .join(Invoice, Invoice.id == ScheduleLine.invoice_id)
+        .join(Customer, Customer.id == Invoice.customer_id)
+        .where(Invoice.issue_date <= as_of, Invoice.status != "void", *line_filter)
+    )
+    if customer_id is not None:
+        inv_stmt = inv_stmt.where(Invoice.customer_id == customer_id)
+    for r in session.execute(inv_stmt):
+        if r[10] > 0:
+            rows.append(tuple(r))  # type: ignore[arg-type]
+
+    rows.extend(_credit_rows(session, as_of, customer_id, current))
+    return rows
+
+
+def _credit_rows(
+    session: Session, as_of: date, customer_id: int | None, current: bool
+) -> list[AgingSourceRow]:
+    out: list[AgingSourceRow] = []
+    if current:
+        pay_open: Any = Payment.unallocated_minor
+        cn_open: Any = CreditNote.unallocated_minor
+        pay_live: ColumnElement[bool] = Payment.status == "posted"
+    else:
+        pay_alloc = (
+            select(func.coalesce(func.sum(Allocation.amount_minor), 0))
+            .where(Allocation.payment_id == Payment.id, _live_at(as_of))
+            .correlate(Payment)
+            .scalar_subquery()
+        )
+        pay_ref = (
+            select(func.coalesce(func.sum(Refund.amount_minor), 0))
+            .where(Refund.payment_id == Payment.id, Refund.refund_date <= as_of)
+            .correlate(Payment)
+            .scalar_subquery()
+        )
+        cn_alloc = (
+            select(func.coalesce(func.sum(Allocation.amount_minor), 0))
+            .where(Allocation.credit_note_id == CreditNote.id, _live_at(as_of))
+            .correlate(CreditNote)
+            .scalar_subquery()
+        )
+        cn_ref = (
+            select(func.coalesce(func.sum(Refund.amount_minor), 0))
+            .where(Refund.credit_note_id == CreditNote.id, Refund.refund_date <= as_of)
+            .correlate(CreditNote)
+            .scalar_subquery()
+        )
+        pay_open = Payment.amount_minor - pay_alloc - pay_ref
+        cn_open = CreditNote.amount_minor - cn_alloc - cn_ref
+        pay_live = or_(Payment.reversed_on.is_(None), Payment.reversed_on > as_of)
+    pay_stmt = (
+        select(
+            Customer.id,
+            Customer.code,
+            Customer.name,
+            literal("unallocated_payment"),
+            Payment.id,
+            Payment.number,
+            Payment.payment_date,
+            Payment.payment_date,
+            Payment.currency,
+            Payment.exchange_rate,
+            pay_open,
+        )
+        .join(Customer, Customer.id == Payment.customer_id)
+        .where(Payment.payment_date <= as_of, pay_live)
+    )
+    cn_stmt = (
+        select(
+            Customer.id,
+            Customer.code,
+            Customer.name,
+            literal("credit_note"),
+            CreditNote.id,
+            CreditNote.number,
+            CreditNote.issue_date,
+            CreditNote.issue_date,
+            CreditNote.currency,
+            CreditNote.exchange_rate,
+            cn_open,
+        )
+        .join(Customer, Customer.id == CreditNote.customer_id)
+        .where(CreditNote.issue_date <= as_of, CreditNote.status != "void")
+    )
+    if current:
+        pay_stmt = pay_stmt.where(Payment.unallocated_minor > 0)
+        cn_stmt = cn_stmt.where(CreditNote.unallocated_minor > 0)
+    if customer_id is not None:
+        pay_stmt = pay_stmt.where(Payment.customer_id == customer_id)
+        cn_stmt = cn_stmt.where(CreditNote.customer_id == customer_id)
+    for stmt in (pay_stmt, cn_stmt):
+        for r in session.execute(stmt):
+            if r[10] > 0:
+                out.append(tuple(r))  # type: ignore[arg-type]
+    return out
