@@ -19,7 +19,11 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def _latin_words(chunk: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", chunk).lower())
+    # NFKD splits accents off their letters (é → e + ´); the marks are then dropped.
+    bare = "".join(
+        ch for ch in unicodedata.normalize("NFKD", chunk) if not unicodedata.combining(ch)
+    )
+    return _WORD.findall(bare.lower())
 
 
 def search_keys(name: str) -> tuple[str, str]:

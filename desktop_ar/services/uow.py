@@ -67,5 +67,6 @@ def reader(ctx: ServiceContext) -> Iterator[Session]:
             raise
         raise translated from exc
     finally:
-        session.rollback()
+        # close() releases the connection (its transaction is rolled back) without expiring
+        # the objects already loaded, so DTOs can still be built from them.
         session.close()
