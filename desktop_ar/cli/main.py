@@ -295,7 +295,13 @@ def cmd_aging(args: argparse.Namespace) -> int:
 
     with _book(resolve_target(args)) as ctx:
         as_of = args.as_of or ctx.clock.today()
-        report = aging(ctx, as_of=as_of, buckets=args.buckets, basis=args.basis)
+        report = aging(
+            ctx,
+            as_of=as_of,
+            buckets=args.buckets,
+            basis=args.basis,
+            detail=args.by == "invoice",
+        )
     written = write_aging(report, by=args.by, fmt=args.format, output=args.output)
     if written is not None:
         print(f"Wrote {written}", file=sys.stderr)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from desktop_ar.domain.errors import DomainError
@@ -24,9 +24,11 @@ __all__ = [
     "AgingItem",
     "AgingReport",
     "AgingRow",
+    "AgingSum",
     "Buckets",
     "CurrencyAging",
     "age",
+    "age_sums",
 ]
 
 KINDS = ("invoice", "credit_note", "unallocated_payment")
@@ -122,6 +124,22 @@ class Buckets:
             if days_overdue <= b:
                 return i + 1
         return len(self.boundaries) + 1
+
+    def date_edges(self, as_of: date) -> list[date]:
+        """Dates that separate the buckets, for range queries: ``[as_of, as_of-30, …]``.
+
+        A date ``d`` (due date or document date) is in bucket 0 when ``d >= edges[0]``, in
+        bucket ``k`` (1 ≤ k ≤ n) when ``edges[k] <= d < edges[k-1]``, and in the last bucket
+        when ``d < edges[n]`` — the same answer :meth:`index_for` gives for
+        ``(as_of - d).days``.
+
+        Args:
+            as_of: the aging date.
+
+        Returns:
+            ``len(boundaries) + 1`` dates, newest first.
+        """
+        return [as_of - timedelta(days=b) for b in (0, *self.boundaries)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,5 +345,115 @@ def age(
         base_currency=base_currency,
         base_totals=base_totals,
         base_total=Money.sum(base_totals, base_currency),
+        boundaries=buckets.boundaries,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AgingSum:
+    """Open amounts of one customer, kind, currency and rate, already summed per bucket.
+
+    ``amounts`` are positive minor units per bucket (credits are negated by the aging), as a
+    database returns them from a grouped query over :meth:`Buckets.date_edges`.
+    """
+
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    kind: str
+    currency: str
+    amounts: tuple[int, ...]
+    rate_to_base: Decimal = Decimal(1)
+
+
+def age_sums(
+    sums: Iterable[AgingSum],
+    *,
+    as_of: date,
+    buckets: Buckets,
+    basis: str = "due",
+    base_currency: str,
+) -> AgingReport:
+    """Build the by-customer aging from pre-summed bucket amounts (no per-item rows).
+
+    This is the fast path for big books: the database sums open amounts per customer and
+    bucket; this function signs credits, groups rows per customer and kind, and totals.
+    Base-currency amounts convert each (customer, kind, currency, rate) sum, rounded half up.
+
+    Args:
+        sums: the grouped amounts.
+        as_of: the date of the report.
+        buckets: the buckets the sums were made with.
+        basis: ``"due"`` or ``"invoice"`` (recorded in the report).
+        base_currency: currency of ``base_totals``.
+
+    Returns:
+        The report; ``by_item`` is empty for every currency.
+
+    Raises:
+        DomainError: ``invalid`` for an unknown basis or a sum with the wrong bucket count.
+    """
+    if basis not in BASES:
+        raise DomainError("invalid", field="basis", reason=f"{basis!r} is not 'due' or 'invoice'")
+    n = len(buckets)
+    groups: dict[str, dict[tuple[int, str], list[int]]] = {}
+    heads: dict[tuple[int, str], AgingSum] = {}
+    base = [0] * n
+    for item in sums:
+        if len(item.amounts) != n:
+            raise DomainError("invalid", field="aging sums", reason="bucket count differs")
+        sign = 1 if item.kind == "invoice" else -1
+        row = groups.setdefault(item.currency, {}).setdefault(
+            (item.customer_id, item.kind), [0] * n
+        )
+        heads.setdefault((item.customer_id, item.kind), item)
+        for i, amount in enumerate(item.amounts):
+            if not amount:
+                continue
+            row[i] += sign * amount
+            signed = Money(sign * amount, item.currency)
+            if item.currency != base_currency:
+                signed = signed.convert(item.rate_to_base, base_currency, rounding=ROUND_HALF_UP)
+            base[i] += signed.minor
+    currencies = []
+    for ccy in sorted(groups):
+        rows = []
+        totals = [0] * n
+        for key, amounts in groups[ccy].items():
+            if not any(amounts):
+                continue
+            head = heads[key]
+            for i, a in enumerate(amounts):
+                totals[i] += a
+            money = [Money(a, ccy) for a in amounts]
+            rows.append(
+                AgingRow(
+                    head.customer_id,
+                    head.customer_code,
+                    head.customer_name,
+                    head.kind,
+                    None,
+                    None,
+                    None,
+                    None,
+                    money,
+                    Money(sum(amounts), ccy),
+                )
+            )
+        if not rows:
+            continue
+        rows.sort(key=lambda r: (r.customer_code, KINDS.index(r.kind), r.customer_id))
+        currencies.append(
+            CurrencyAging(ccy, [Money(t, ccy) for t in totals], Money(sum(totals), ccy), rows, [])
+        )
+    base_totals = [Money(b, base_currency) for b in base]
+    return AgingReport(
+        as_of=as_of,
+        basis=basis,
+        buckets=buckets.labels,
+        currencies=currencies,
+        base_currency=base_currency,
+        base_totals=base_totals,
+        base_total=Money(sum(base), base_currency),
         boundaries=buckets.boundaries,
     )

@@ -27,8 +27,22 @@ def test_import_linter_contracts_hold() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+MONEY_WORDS = ("amount", "money", "price", "balance", "total", "minor", "paid", "due", "cost",
+               "rate", "fee", "credit", "open")  # fmt: skip
+
+
+def _named(node: ast.AST) -> str:
+    if isinstance(node, ast.arg):
+        return node.arg
+    if isinstance(node, ast.AnnAssign):
+        return ast.unparse(node.target)
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return node.name
+    return ""
+
+
 def test_no_float_in_money_paths() -> None:
-    """I5: no float() calls or float annotations in domain, db and services."""
+    """I5: no float() calls, and no float-typed money names, in domain, db and services."""
     offenders = []
     for layer in ("domain", "db", "services"):
         for path in (ROOT / "desktop_ar" / layer).rglob("*.py"):
@@ -36,12 +50,10 @@ def test_no_float_in_money_paths() -> None:
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "float":
                     offenders.append(f"{path}:{node.lineno} float()")
-                annotations = []
-                if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
-                    annotations.append(node.annotation)
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
-                    annotations.append(node.returns)
-                for ann in annotations:
-                    if "float" in ast.unparse(ann):
-                        offenders.append(f"{path}:{node.lineno} float annotation")
+                annotation = getattr(node, "annotation", None) or getattr(node, "returns", None)
+                if annotation is None or "float" not in ast.unparse(annotation):
+                    continue
+                name = _named(node).lower()
+                if any(word in name for word in MONEY_WORDS):
+                    offenders.append(f"{path}:{node.lineno} float-typed {name}")
     assert offenders == []

@@ -159,3 +159,19 @@ def test_aging_buckets_basis_and_customer_filter(book) -> None:
     assert items["INV-A2"].amounts[2] == m("500.00")
     with pytest.raises(UserFacingError):
         reports.aging(ctx, as_of=AS_OF, basis="weekly")
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 2, 28), date(2026, 5, 1), AS_OF, date(2026, 8, 1)])
+@pytest.mark.parametrize("basis", ["due", "invoice"])
+def test_summed_aging_equals_item_aging(book, as_of, basis) -> None:
+    """The fast SQL-summed path gives exactly the by-customer rows of the per-item path."""
+    ctx, _a, _b = book
+    fast = reports.aging(ctx, as_of=as_of, basis=basis)
+    slow = reports.aging(ctx, as_of=as_of, basis=basis, detail=True)
+    assert [c.currency for c in fast.currencies] == [c.currency for c in slow.currencies]
+    for f, s in zip(fast.currencies, slow.currencies, strict=True):
+        assert f.totals == s.totals
+        assert [(r.customer_id, r.kind, r.amounts) for r in f.by_customer] == [
+            (r.customer_id, r.kind, r.amounts) for r in s.by_customer
+        ]
+    assert fast.base_totals == slow.base_totals

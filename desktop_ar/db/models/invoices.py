@@ -95,6 +95,15 @@ class ScheduleLine(Base):
             sqlite_where=text("open_minor > 0"),
             postgresql_where=text("open_minor > 0"),
         ),
+        # Covers aging: the open lines of each open invoice with their due dates and amounts.
+        Index(
+            "ix_schedule_open_cover",
+            "invoice_id",
+            "due_date",
+            "open_minor",
+            sqlite_where=text("open_minor > 0"),
+            postgresql_where=text("open_minor > 0"),
+        ),
         TABLE_ARGS,
     )
 
@@ -120,6 +129,12 @@ class CreditNote(Base):
         ),
         CheckConstraint("status IN ('open', 'applied', 'void')", name="status"),
         Index("ix_credit_notes_customer_id", "customer_id", "issue_date"),
+        Index(
+            "ix_credit_notes_open",
+            "issue_date",
+            sqlite_where=text("unallocated_minor > 0 AND status <> 'void'"),
+            postgresql_where=text("unallocated_minor > 0 AND status <> 'void'"),
+        ),
         TABLE_ARGS,
     )
 

@@ -8,12 +8,13 @@ latest activity in the book.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from desktop_ar.db.models import (
@@ -277,3 +278,71 @@ def _credit_rows(
             if r[10] > 0:
                 out.append(tuple(r))  # type: ignore[arg-type]
     return out
+
+
+def _bucket_sums(column: Any, value: Any, edges: Sequence[date]) -> list[Any]:
+    """SUM(CASE …) per bucket: ``column`` (a date) against the bucket edges, newest first."""
+    exprs = [func.coalesce(func.sum(case((column >= edges[0], value), else_=0)), 0)]
+    for newer, older in itertools.pairwise(edges):
+        exprs.append(
+            func.coalesce(
+                func.sum(case((and_(column < newer, column >= older), value), else_=0)), 0
+            )
+        )
+    exprs.append(func.coalesce(func.sum(case((column < edges[-1], value), else_=0)), 0))
+    return exprs
+
+
+# One grouped aging row: customer id, code, name, currency, rate, bucket sums...
+AgingSumRow = tuple[Any, ...]
+
+
+def aging_invoice_sums(
+    session: Session, as_of: date, edges: Sequence[date], basis: str
+) -> list[AgingSumRow]:
+    """Open invoice amounts summed per customer, currency, rate and bucket, in the database.
+
+    ``edges`` come from the domain's ``Buckets.date_edges(as_of)``; ``basis`` "due" buckets by
+    each schedule line's due date, "invoice" by the invoice date. Uses the maintained open
+    amounts when ``as_of`` is on or after the latest activity, else recomputes them from the
+    allocations live on ``as_of``.
+    """
+    latest = latest_activity(session)
+    if latest is None or as_of >= latest:
+        line_open: Any = ScheduleLine.open_minor
+        filters: list[ColumnElement[bool]] = [
+            ScheduleLine.open_minor > 0,
+            Invoice.open_minor > 0,
+        ]
+    else:
+        allocated = (
+            select(func.coalesce(func.sum(Allocation.amount_minor), 0))
+            .where(Allocation.schedule_line_id == ScheduleLine.id, _live_at(as_of))
+            .correlate(ScheduleLine)
+            .scalar_subquery()
+        )
+        line_open = ScheduleLine.amount_minor - allocated
+        filters = []
+    date_col = ScheduleLine.due_date if basis == "due" else Invoice.issue_date
+    stmt = (
+        select(
+            Customer.id,
+            Customer.code,
+            Customer.name,
+            Invoice.currency,
+            Invoice.exchange_rate,
+            *_bucket_sums(date_col, line_open, edges),
+        )
+        .select_from(Invoice)
+        .join(ScheduleLine, ScheduleLine.invoice_id == Invoice.id)
+        .join(Customer, Customer.id == Invoice.customer_id)
+        .where(Invoice.issue_date <= as_of, Invoice.status != "void", *filters)
+        .group_by(Customer.id, Invoice.currency, Invoice.exchange_rate)
+    )
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def credit_rows(session: Session, as_of: date) -> list[AgingSourceRow]:
+    """Customer credit (credit notes, unallocated payments) open as of ``as_of``."""
+    latest = latest_activity(session)
+    return _credit_rows(session, as_of, None, latest is None or as_of >= latest)

@@ -243,6 +243,13 @@ def upgrade() -> None:
             "ix_payments_customer_id", ["customer_id", "payment_date"], unique=False
         )
         batch_op.create_index("ix_payments_payment_date", ["payment_date"], unique=False)
+        batch_op.create_index(
+            "ix_payments_open",
+            ["payment_date"],
+            unique=False,
+            sqlite_where=sa.text("unallocated_minor > 0 AND status = 'posted'"),
+            postgresql_where=sa.text("unallocated_minor > 0 AND status = 'posted'"),
+        )
 
     op.create_table(
         "invoices",
@@ -379,6 +386,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_credit_notes_customer_id", ["customer_id", "issue_date"], unique=False
         )
+        batch_op.create_index(
+            "ix_credit_notes_open",
+            ["issue_date"],
+            unique=False,
+            sqlite_where=sa.text("unallocated_minor > 0 AND status <> 'void'"),
+            postgresql_where=sa.text("unallocated_minor > 0 AND status <> 'void'"),
+        )
 
     op.create_table(
         "invoice_schedule_lines",
@@ -415,6 +429,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_schedule_open_due",
             ["due_date"],
+            unique=False,
+            sqlite_where=sa.text("open_minor > 0"),
+            postgresql_where=sa.text("open_minor > 0"),
+        )
+        batch_op.create_index(
+            "ix_schedule_open_cover",
+            ["invoice_id", "due_date", "open_minor"],
             unique=False,
             sqlite_where=sa.text("open_minor > 0"),
             postgresql_where=sa.text("open_minor > 0"),
@@ -493,6 +514,14 @@ def upgrade() -> None:
         batch_op.create_index("ix_allocations_invoice_id", ["invoice_id"], unique=False)
         batch_op.create_index("ix_allocations_payment_id", ["payment_id"], unique=False)
         batch_op.create_index("ix_allocations_schedule_line_id", ["schedule_line_id"], unique=False)
+        batch_op.create_index("ix_allocations_allocation_date", ["allocation_date"], unique=False)
+        batch_op.create_index(
+            "ix_allocations_reversed_on",
+            ["reversed_on"],
+            unique=False,
+            sqlite_where=sa.text("reversed_on IS NOT NULL"),
+            postgresql_where=sa.text("reversed_on IS NOT NULL"),
+        )
         batch_op.create_index("ix_allocations_write_off_id", ["write_off_id"], unique=False)
 
     op.create_table(

@@ -1,0 +1,165 @@
+"""The benchmark result rows (targets, measured values, notes) and the printed table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Targets on a 2-core machine (issue 8). None: reported, no target.
+TARGET_AGING_S = 0.5
+TARGET_FIRST_PAINT_MS = 50.0
+TARGET_FILTER_MS = 300.0
+TARGET_SORT_MS = 1000.0
+TARGET_COLD_START_MS = 1500.0
+TARGET_RSS_MB = 400.0
+
+
+def _row(
+    measure: str, unit: str, target: float | None, value: float | None, note: str = ""
+) -> dict[str, Any]:
+    ok = None if target is None or value is None else value < target
+    return {
+        "measure": measure,
+        "unit": unit,
+        "target": target,
+        "measured": value,
+        "ok": ok,
+        "note": note,
+    }
+
+
+def _mb(kib: int) -> float:
+    return round(kib / 1024, 1)
+
+
+def _s(ms: float | None) -> float | None:
+    return None if ms is None else round(ms / 1000, 3)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def _cases_note(cases: dict[str, Any], key: str) -> str:
+    return "; ".join(
+        f"{label} {c['text']!r}: {_fmt(c.get(key))} ms, {c.get('matches')} rows"
+        for label, c in cases.items()
+    )
+
+
+def print_table(rows: list[dict[str, Any]]) -> str:
+    head = ("measure", "target", "measured", "ok?")
+    body = []
+    for r in rows:
+        target = "—" if r["target"] is None else f"< {_fmt(float(r['target']))} {r['unit']}"
+        measured = "n/a" if r["measured"] is None else f"{_fmt(float(r['measured']))} {r['unit']}"
+        ok = "—" if r["ok"] is None else ("yes" if r["ok"] else "NO")
+        body.append((r["measure"], target, measured, ok))
+    widths = [max(len(x[i]) for x in [head, *body]) for i in range(4)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(head, widths, strict=True))]
+    lines.append("-|-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)) for b in body]
+    text = "\n".join(lines)
+    print(text)
+    return text
+
+
+def make_rows(
+    meta: dict[str, Any], raw: dict[str, Any], rss: dict[str, int]
+) -> list[dict[str, Any]]:
+    """The result table: measure, unit, target, measured, ok, note."""
+    aging = raw.get("aging", {})
+    cust = raw.get("customers_paint", {})
+    inv = raw.get("invoices_paint", {})
+    fpage = raw.get("filter_page", {})
+    fsvc = raw.get("filter", {})
+    srt = raw.get("sort", {})
+    spage = raw.get("sort_page", {})
+    cs_data = raw.get("cold_start", {})
+    build_note = "cached build" if meta.get("cached") else "built this run"
+    rows = [
+        _row("demo generation", "s", None, meta.get("seconds"), build_note),
+        _row(
+            "aging by customer (median of 3)",
+            "s",
+            TARGET_AGING_S,
+            _s(aging.get("median_ms")),
+            f"first run {_fmt(_s(aging.get('first_ms')))} s; "
+            f"{aging.get('items', '?')} open items, {aging.get('customer_rows', '?')} customers",
+        ),
+        _row(
+            "customers list first paint",
+            "ms",
+            TARGET_FIRST_PAINT_MS,
+            cust.get("first_paint_ms"),
+            f"query {_fmt(cust.get('construct_ms'))} ms + show/paint "
+            f"{_fmt(cust.get('show_to_paint_ms'))} ms",
+        ),
+        _row(
+            "invoices list first paint",
+            "ms",
+            TARGET_FIRST_PAINT_MS,
+            inv.get("first_paint_ms"),
+            f"query {_fmt(inv.get('construct_ms'))} ms + show/paint "
+            f"{_fmt(inv.get('show_to_paint_ms'))} ms",
+        ),
+        _row(
+            "text filter over invoices (service, worse case)",
+            "ms",
+            TARGET_FILTER_MS,
+            fsvc.get("median_ms"),
+            _cases_note(fsvc.get("cases", {}), "median_ms") + f"; sort {fsvc.get('sort')}",
+        ),
+        _row(
+            "text filter through the filter box",
+            "ms",
+            TARGET_FILTER_MS,
+            fpage.get("ms"),
+            _cases_note(fpage.get("cases", {}), "ms") + "; debounce excluded",
+        ),
+        _row(
+            "sort by amount: first page (median of 3)",
+            "ms",
+            TARGET_SORT_MS,
+            srt.get("median_ms"),
+            f"first run {_fmt(srt.get('first_ms'))} ms",
+        ),
+        _row(
+            "sort by amount: all ids (median of 3)",
+            "ms",
+            TARGET_SORT_MS,
+            srt.get("all_ids", {}).get("median_ms"),
+            f"{srt.get('all_ids', {}).get('ids', '?')} ids",
+        ),
+        _row(
+            "sort by amount: header click to repaint",
+            "ms",
+            TARGET_SORT_MS,
+            spage.get("ms"),
+        ),
+        _row(
+            "cold start to first paint",
+            "ms",
+            TARGET_COLD_START_MS,
+            cs_data.get("ms"),
+            f"{cs_data.get('how')}; app says {cs_data.get('app_reported_ms')} ms",
+        ),
+        _row(
+            "peak RSS, app and measures (max)",
+            "MB",
+            TARGET_RSS_MB,
+            _mb(max(rss.values())) if rss else None,
+            "max of " + ", ".join(f"{k} {_mb(v)}" for k, v in rss.items()),
+        ),
+        _row(
+            "peak RSS, demo generator",
+            "MB",
+            None,
+            _mb(meta["rss_kib"]) if "rss_kib" in meta else None,
+            build_note,
+        ),
+    ]
+    return rows
