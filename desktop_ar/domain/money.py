@@ -43,8 +43,11 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        _check_int(self.minor, "Money.minor")
-        if not isinstance(self.currency, str) or len(self.currency) != 3:
+        # Exact type checks: fast on the hot path (reports build many amounts), and they
+        # refuse bool and float as well as anything else that is not a plain int.
+        if type(self.minor) is not int:
+            _check_int(self.minor, "Money.minor")
+        if type(self.currency) is not str or len(self.currency) != 3:
             raise ValueError(f"currency must be a 3-letter code, not {self.currency!r}")
 
     # -- construction -------------------------------------------------------------------------

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop_ar.db.queries.balances import aging_invoice_sums, aging_rows, credit_rows
+from desktop_ar.db.queries.balances import (
+    aging_invoice_sums,
+    aging_rows,
+    credit_rows,
+    is_current,
+)
 from desktop_ar.domain.aging import AgingItem, AgingReport, AgingSum, Buckets, age, age_sums
 from desktop_ar.domain.errors import UserFacingError
 from desktop_ar.domain.money import Money
@@ -87,8 +92,9 @@ def aging(
 def _sums(ctx: ServiceContext, as_of: date, buckets: Buckets, basis: str) -> list[AgingSum]:
     edges = buckets.date_edges(as_of)
     with reader(ctx) as s:
-        invoice_rows = aging_invoice_sums(s, as_of, edges, basis)
-        credits = credit_rows(s, as_of)
+        current = is_current(s, as_of)
+        invoice_rows = aging_invoice_sums(s, as_of, edges, basis, current=current)
+        credits = credit_rows(s, as_of, current=current)
     sums = [
         AgingSum(r[0], r[1], r[2], "invoice", r[3], tuple(int(a) for a in r[5:]), r[4])
         for r in invoice_rows

@@ -62,6 +62,9 @@ class FakeSource:
         ids = self._ids(spec, sort)
         return array("q", ids[offset : None if limit is None else offset + limit])
 
+    def first_page(self, ctx: object, spec: ListSpec, sort: SortSpec, limit: int):
+        return self.count(ctx, spec), self.ids(ctx, spec, sort, 0, limit)
+
     def rows(self, ctx: object, ids, as_of: date) -> list[FakeRow]:
         self.calls.append(("rows", len(ids)))
         if self.fail_rows:

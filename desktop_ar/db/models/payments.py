@@ -44,6 +44,12 @@ class Payment(Base):
         ),
         Index("ix_payments_customer_id", "customer_id", "payment_date"),
         Index("ix_payments_payment_date", "payment_date"),
+        Index(
+            "ix_payments_reversed_on",
+            "reversed_on",
+            sqlite_where=text("reversed_on IS NOT NULL"),
+            postgresql_where=text("reversed_on IS NOT NULL"),
+        ),
         # Customer credit (unallocated money) is a few rows among a million receipts.
         Index(
             "ix_payments_open",

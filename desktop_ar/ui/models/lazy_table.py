@@ -150,11 +150,12 @@ class LazyTableModel(QAbstractTableModel):
         self._cells.clear()
         try:
             self.stats["count"] += 1
-            self._count = self._source.count(self._ctx, self._query_spec())
-            self._ids = array("q")
-            self._ids_complete = self._count == 0
-            if self._count:
-                self._fetch_ids(0, min(self.CHUNK, self._count))
+            self.stats["ids"] += 1
+            # Count and first chunk in one call: a text filter is matched once for both.
+            self._count, self._ids = self._source.first_page(
+                self._ctx, self._query_spec(), self._sort, self.CHUNK
+            )
+            self._ids_complete = len(self._ids) >= self._count
         except Exception as exc:  # shown by the page; the list is left empty, never half-built
             log.exception("list query failed")
             self._count, self._ids, self._ids_complete = 0, array("q"), True

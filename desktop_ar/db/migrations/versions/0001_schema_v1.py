@@ -244,6 +244,13 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_payments_payment_date", ["payment_date"], unique=False)
         batch_op.create_index(
+            "ix_payments_reversed_on",
+            ["reversed_on"],
+            unique=False,
+            sqlite_where=sa.text("reversed_on IS NOT NULL"),
+            postgresql_where=sa.text("reversed_on IS NOT NULL"),
+        )
+        batch_op.create_index(
             "ix_payments_open",
             ["payment_date"],
             unique=False,
@@ -310,13 +317,16 @@ def upgrade() -> None:
         batch_op.create_index("ix_invoices_due_date", ["due_date"], unique=False)
         batch_op.create_index("ix_invoices_issue_date", ["issue_date"], unique=False)
         batch_op.create_index(
-            "ix_invoices_open_customer",
-            ["customer_id", "due_date"],
+            "ix_invoices_open_cover",
+            ["customer_id", "currency", "exchange_rate", "issue_date", "status", "open_minor"],
             unique=False,
             sqlite_where=sa.text("open_minor > 0"),
             postgresql_where=sa.text("open_minor > 0"),
         )
         batch_op.create_index("ix_invoices_order_id", ["order_id"], unique=False)
+        batch_op.create_index(
+            "ix_invoices_search", ["number", "fapiao_number", "customer_id"], unique=False
+        )
 
     op.create_table(
         "order_lines",
@@ -634,7 +644,7 @@ def downgrade() -> None:
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.drop_index("ix_invoices_order_id")
         batch_op.drop_index(
-            "ix_invoices_open_customer",
+            "ix_invoices_open_cover",
             sqlite_where=sa.text("open_minor > 0"),
             postgresql_where=sa.text("open_minor > 0"),
         )
