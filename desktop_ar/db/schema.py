@@ -13,22 +13,28 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
 from desktop_ar.db.engine import APPLICATION_ID, make_engine, sqlite_path, to_url
 from desktop_ar.domain.errors import UserFacingError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Every shipped revision, oldest first. Kept here so that opening a book does not import Alembic
+# (a tenth of a second at start-up); a test checks it against the migration scripts.
+REVISIONS: tuple[str, ...] = ("0001",)
 
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the migrations shipped in the package."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
@@ -36,20 +42,22 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this version of the application knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return REVISIONS[-1]
 
 
 def known_revisions() -> set[str]:
     """Every revision shipped with this version."""
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(REVISIONS)
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database, or None when it has none."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        conn.rollback()
+    return rows[0][0] if rows else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +108,8 @@ def backup_sqlite(src: Path, dest: Path) -> Path:
 
 
 def _upgrade(engine: Engine) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with engine.connect() as conn:
         cfg.attributes["connection"] = conn

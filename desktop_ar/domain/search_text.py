@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 __all__ = ["normalise_query", "search_keys"]
 
 _WORD = re.compile(r"[a-z]+|[0-9]+")
@@ -38,6 +36,9 @@ def search_keys(name: str) -> tuple[str, str]:
         full key is the words run together: ``"Acme Trading 2"`` → ``("at2", "acmetrading2")``.
     """
     text = unicodedata.normalize("NFKC", name or "")
+    # Imported here: pypinyin's phrase dictionary costs ~0.2 s, which start-up need not pay.
+    from pypinyin import Style, lazy_pinyin
+
     firsts = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
     fulls = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     initials: list[str] = []

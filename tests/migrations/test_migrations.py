@@ -175,3 +175,15 @@ def test_audit_log_is_append_only(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             con.execute(sql)
     con.close()
+
+
+def test_revision_list_matches_the_migration_scripts() -> None:
+    """db.schema.REVISIONS (read at start-up without Alembic) lists every script in order."""
+    from alembic.script import ScriptDirectory
+
+    from desktop_ar.db.schema import REVISIONS, alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    walked = [s.revision for s in scripts.walk_revisions()]  # newest first
+    assert tuple(reversed(walked)) == REVISIONS
+    assert scripts.get_current_head() == REVISIONS[-1]
