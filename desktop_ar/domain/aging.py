@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 KINDS = ("invoice", "credit_note", "unallocated_payment")
+_KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 BASES = ("due", "invoice")
 DEFAULT_BOUNDARIES = (30, 60, 90)
 
@@ -270,7 +271,7 @@ def _currency_aging(
         )
         for key, head in heads.items()
     ]
-    by_customer.sort(key=lambda r: (r.customer_code, KINDS.index(r.kind), r.customer_id))
+    by_customer.sort(key=lambda r: (r.customer_code, _KIND_RANK[r.kind], r.customer_id))
     return CurrencyAging(
         currency, totals, Money.sum(totals, currency), by_customer, _sort_items(by_item, entries)
     )
@@ -285,7 +286,7 @@ def _sort_items(
             rows[i].customer_code,
             rows[i].due_date,
             rows[i].document_number,
-            KINDS.index(rows[i].kind),
+            _KIND_RANK[rows[i].kind],
             entries[i][0].document_id,
         ),
     )
@@ -442,7 +443,7 @@ def age_sums(
             )
         if not rows:
             continue
-        rows.sort(key=lambda r: (r.customer_code, KINDS.index(r.kind), r.customer_id))
+        rows.sort(key=lambda r: (r.customer_code, _KIND_RANK[r.kind], r.customer_id))
         currencies.append(
             CurrencyAging(ccy, [Money(t, ccy) for t in totals], Money(sum(totals), ccy), rows, [])
         )
