@@ -78,12 +78,15 @@ class StderrProgress(CallbackProgress):
         self._stream = stream or sys.stderr
         self._width = width
         self._last = 0.0
+        self._finished = False
 
     def _draw(self, done: int, total: int, text: str) -> None:
         now = time.monotonic()
-        if done < total and now - self._last < 0.1:
+        finished = done >= total
+        if (not finished and now - self._last < 0.1) or (finished and self._finished):
             return
         self._last = now
+        self._finished = finished
         frac = done / total if total else 1.0
         filled = int(frac * self._width)
         bar = "#" * filled + "-" * (self._width - filled)
