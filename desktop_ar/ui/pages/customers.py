@@ -43,6 +43,9 @@ class CustomersPage(ListPage):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([900, 340])
         layout.addWidget(self.splitter, 1)
+        # The panel appears with the first chosen customer: an empty panel says nothing, and
+        # laying it out would cost the list its first-paint budget on a big book.
+        self.panel.setVisible(False)
         state = app_settings().value(f"pages/{self.name}/splitter")
         if state:
             self.splitter.restoreState(state)
@@ -76,10 +79,13 @@ class CustomersPage(ListPage):
         app_settings().setValue(f"pages/{self.name}/splitter", self.splitter.saveState())
 
     def _on_current_changed(self, customer_id: int | None) -> None:
+        if customer_id is not None:
+            self.panel.setVisible(True)
         if customer_id != self.panel.customer_id():
             self.panel.show_customer(customer_id)
 
     def _on_activated(self, customer_id: int) -> None:
+        self.panel.setVisible(True)
         sizes = self.splitter.sizes()
         if sizes[1] == 0:
             self.splitter.setSizes([sizes[0] * 3 // 5, sizes[0] * 2 // 5])
