@@ -28,7 +28,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Every shipped revision, oldest first. Kept here so that opening a book does not import Alembic
 # (a tenth of a second at start-up); a test checks it against the migration scripts.
-REVISIONS: tuple[str, ...] = ("0001",)
+REVISIONS: tuple[str, ...] = ("0001", "0002")
 
 
 def alembic_config() -> Config:
@@ -108,13 +108,29 @@ def backup_sqlite(src: Path, dest: Path) -> Path:
 
 
 def _upgrade(engine: Engine) -> None:
+    """Run the migrations to head in one transaction.
+
+    On SQLite, batch migrations rebuild tables by copy-and-rename; with foreign keys on, dropping
+    a parent table would cascade-delete its children. So foreign keys are switched off for the
+    run (the pragma only works outside a transaction, hence on the raw connection before SQLAlchemy
+    begins one), and ``env.py`` runs ``foreign_key_check`` before committing.
+    """
     from alembic import command
 
     cfg = alembic_config()
     with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+        sqlite = engine.dialect.name == "sqlite"
+        raw = conn.connection.driver_connection
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+        finally:
+            if sqlite and raw is not None:
+                conn.rollback()
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def init_database(target: str | Path, *, company_name: str = "My Company") -> Engine:

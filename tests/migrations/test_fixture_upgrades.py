@@ -35,13 +35,27 @@ BUSINESS_TABLES = (
 )
 
 
-def signature(path: Path) -> dict[str, tuple[int, str]]:
-    """Row count and SHA-256 of each business table, rows in primary-key order."""
+def columns(path: Path) -> dict[str, list[str]]:
+    """The columns each business table has in the file."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in BUSINESS_TABLES}
+    finally:
+        con.close()
+
+
+def signature(path: Path, cols: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
+    """Row count and SHA-256 of the given columns of each business table, in key order.
+
+    Only the columns the old file had are compared: a migration may add columns (with their
+    documented defaults) but must not change what was there.
+    """
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         out = {}
         for table in BUSINESS_TABLES:
-            rows = con.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            names = ", ".join(cols[table])
+            rows = con.execute(f"SELECT {names} FROM {table} ORDER BY id").fetchall()
             digest = hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
             out[table] = (len(rows), digest)
         return out
@@ -50,15 +64,17 @@ def signature(path: Path) -> dict[str, tuple[int, str]]:
 
 
 def test_every_released_revision_has_a_fixture() -> None:
+    """The head revision gets its fixture when it ships; every earlier one must have one."""
     revisions = {p.name.split("_", 1)[0].removeprefix("rev") for p in FIXTURES}
-    assert revisions == set(REVISIONS)
+    assert set(REVISIONS[:-1]) <= revisions <= set(REVISIONS)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)
 def test_fixture_upgrades_to_head_with_business_data_intact(fixture: Path, tmp_path: Path) -> None:
     path = tmp_path / fixture.name
     shutil.copyfile(fixture, path)
-    before = signature(path)
+    cols = columns(path)
+    before = signature(path, cols)
     ctx = open_book(path)
     try:
         report = check_book(ctx)
@@ -69,5 +85,5 @@ def test_fixture_upgrades_to_head_with_business_data_intact(fixture: Path, tmp_p
             )
     finally:
         ctx.engine.dispose()
-    assert signature(path) == before
+    assert signature(path, cols) == before
     assert sum(count for count, _ in before.values()) > 1000

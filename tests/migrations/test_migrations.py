@@ -132,13 +132,15 @@ def test_upgrade_from_stamped_older_revision_takes_backup(
 
     path = tmp_path / "old.db"
     init_database(path).dispose()
+    con = sqlite3.connect(path)
+    con.execute("update alembic_version set version_num = ?", (schema.REVISIONS[0],))
+    con.commit()
+    con.close()
     calls: list[str] = []
-    monkeypatch.setattr(schema, "head_revision", lambda: "0002fake")
-    monkeypatch.setattr(schema, "known_revisions", lambda: {"0001", "0002fake"})
     monkeypatch.setattr(schema, "_upgrade", lambda engine: calls.append("upgrade"))
     opened = schema.open_database(path, backup_dir=tmp_path / "backups")
     assert calls == ["upgrade"]
-    assert opened.upgraded_from == "0001"
+    assert opened.upgraded_from == schema.REVISIONS[0]
     assert opened.backup_path is not None and opened.backup_path.exists()
     con = sqlite3.connect(opened.backup_path)
     assert con.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from desktop_ar.db.models.activity import (
+    ContactLogEntry,
+    Dispute,
+    ExceptionNote,
+    PaymentException,
+)
 from desktop_ar.db.models.audit import AuditEntry
 from desktop_ar.db.models.customers import Contact, Customer
-from desktop_ar.db.models.invoices import CreditNote, Invoice, ScheduleLine
-from desktop_ar.db.models.orders import Order, OrderLine
+from desktop_ar.db.models.invoices import CreditNote, Invoice, InvoiceLine, ScheduleLine
+from desktop_ar.db.models.orders import Order, OrderInstalment, OrderLine
 from desktop_ar.db.models.payments import Allocation, Payment, Refund, WriteOff
 from desktop_ar.db.models.settings import CompanySettings, NumberSequence
 
@@ -14,13 +20,19 @@ __all__ = [
     "AuditEntry",
     "CompanySettings",
     "Contact",
+    "ContactLogEntry",
     "CreditNote",
     "Customer",
+    "Dispute",
+    "ExceptionNote",
     "Invoice",
+    "InvoiceLine",
     "NumberSequence",
     "Order",
+    "OrderInstalment",
     "OrderLine",
     "Payment",
+    "PaymentException",
     "Refund",
     "ScheduleLine",
     "WriteOff",

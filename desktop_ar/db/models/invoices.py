@@ -23,6 +23,15 @@ from desktop_ar.db.base import TABLE_ARGS, Base
 from desktop_ar.db.types import DecimalText, Minor
 
 INVOICE_STATUSES = ("open", "partial", "paid", "written_off", "void")
+OVERDUE_REASONS = ("funds_tight", "order_error", "dispute", "quality_complaint", "other")
+AGREED_MEASURES = ("extended_due_date", "instalment_plan", "other")
+OVERDUE_REASON_CHECK = (
+    "overdue_reason_code IS NULL OR overdue_reason_code IN ('funds_tight', 'order_error',"
+    " 'dispute', 'quality_complaint', 'other')"
+)
+AGREED_MEASURE_CHECK = (
+    "agreed_measure IS NULL OR agreed_measure IN ('extended_due_date', 'instalment_plan', 'other')"
+)
 
 
 class Invoice(Base):
@@ -81,11 +90,46 @@ class Invoice(Base):
     fapiao_date: Mapped[date | None] = mapped_column(Date, default=None)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     overdue_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Column-level CHECKs: SQLite can add them with ALTER TABLE ADD COLUMN, no table rebuild.
+    overdue_reason_code: Mapped[str | None] = mapped_column(
+        String(20),
+        CheckConstraint(OVERDUE_REASON_CHECK, name="overdue_reason_code"),
+        default=None,
+    )
+    agreed_measure: Mapped[str | None] = mapped_column(
+        String(20), CheckConstraint(AGREED_MEASURE_CHECK, name="agreed_measure"), default=None
+    )
+    measure_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
+
+
+class InvoiceLine(Base):
+    """One line of an invoice: what was delivered and billed (from an order line or typed)."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (
+        CheckConstraint("unit_price_minor >= 0 AND unit_cost_minor >= 0", name="prices_nonneg"),
+        CheckConstraint("net_minor >= 0 AND tax_minor >= 0", name="amounts_nonneg"),
+        Index("ix_invoice_lines_invoice_line", "invoice_id", "line_no", unique=True),
+        Index("ix_invoice_lines_order_line", "order_line_id"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"), default=None)
+    item: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[Decimal] = mapped_column(DecimalText)
+    unit_price_minor: Mapped[int] = mapped_column(Minor)
+    tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(0))
+    unit_cost_minor: Mapped[int] = mapped_column(Minor, default=0)
+    net_minor: Mapped[int] = mapped_column(Minor)
+    tax_minor: Mapped[int] = mapped_column(Minor)
 
 
 class ScheduleLine(Base):

@@ -41,10 +41,35 @@ class Order(Base):
     total_minor: Mapped[int] = mapped_column(Minor, default=0)
     cost_minor: Mapped[int] = mapped_column(Minor, default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    shipment_ref: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    confirmed_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # The credit check as it was when the order was confirmed (JSON: outcome and reasons).
+    credit_check: Mapped[str] = mapped_column(Text, default="", server_default="")
+    credit_override_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    credit_override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
+
+
+class OrderInstalment(Base):
+    """One part of an order's instalment plan (分期付款): due date and amount."""
+
+    __tablename__ = "order_instalments"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        Index("ix_order_instalments_order_seq", "order_id", "seq", unique=True),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(Minor)
 
 
 class OrderLine(Base):
@@ -68,3 +93,9 @@ class OrderLine(Base):
     unit_cost_minor: Mapped[int] = mapped_column(Minor, default=0)
     net_minor: Mapped[int] = mapped_column(Minor)
     tax_minor: Mapped[int] = mapped_column(Minor)
+    delivered_quantity: Mapped[Decimal] = mapped_column(
+        DecimalText, default=Decimal(0), server_default="0"
+    )
+    invoiced_quantity: Mapped[Decimal] = mapped_column(
+        DecimalText, default=Decimal(0), server_default="0"
+    )

@@ -35,6 +35,22 @@ class CompanySettings(Base):
     aging_basis: Mapped[str] = mapped_column(String(10), default="due")
     writeoff_tolerance_minor: Mapped[int] = mapped_column(Minor, default=100)
     language: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    # Credit check: block an order when the customer has items overdue longer than this.
+    credit_block_overdue_days: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # Exceptions: the same customer, amount and reference within this many days is a suspected
+    # duplicate payment; a payment this many days after the due date is a late payment.
+    duplicate_window_days: Mapped[int] = mapped_column(
+        Integer,
+        CheckConstraint("duplicate_window_days >= 0", name="duplicate_days"),
+        default=5,
+        server_default="5",
+    )
+    late_payment_days: Mapped[int] = mapped_column(
+        Integer,
+        CheckConstraint("late_payment_days >= 0", name="late_days"),
+        default=1,
+        server_default="1",
+    )
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
