@@ -140,6 +140,24 @@ def _live_at(as_of: date) -> ColumnElement[bool]:
     )
 
 
+def _line_open(as_of: date, current: bool) -> tuple[Any, list[ColumnElement[bool]]]:
+    """A schedule line's open amount on ``as_of`` and the filter that keeps open lines.
+
+    When the maintained amounts are exact (``current``) they are read directly, through the
+    partial indexes on open lines; otherwise the open amount is the line amount less the
+    allocations live on that date.
+    """
+    if current:
+        return ScheduleLine.open_minor, [ScheduleLine.open_minor > 0]
+    allocated = (
+        select(func.coalesce(func.sum(Allocation.amount_minor), 0))
+        .where(Allocation.schedule_line_id == ScheduleLine.id, _live_at(as_of))
+        .correlate(ScheduleLine)
+        .scalar_subquery()
+    )
+    return ScheduleLine.amount_minor - allocated, []
+
+
 # One aging source row: customer id, code, name, kind, document id, number, document date,
 # due date, currency, rate to base, open amount (positive).
 AgingSourceRow = tuple[int, str, str, str, int, str, date, date, str, Decimal, int]
@@ -158,18 +176,7 @@ def aging_rows(
     rows: list[AgingSourceRow] = []
     cust = [Customer.id, Customer.code, Customer.name]
 
-    if current:
-        line_open: Any = ScheduleLine.open_minor
-        line_filter: list[ColumnElement[bool]] = [ScheduleLine.open_minor > 0]
-    else:
-        allocated = (
-            select(func.coalesce(func.sum(Allocation.amount_minor), 0))
-            .where(Allocation.schedule_line_id == ScheduleLine.id, _live_at(as_of))
-            .correlate(ScheduleLine)
-            .scalar_subquery()
-        )
-        line_open = ScheduleLine.amount_minor - allocated
-        line_filter = []
+    line_open, line_filter = _line_open(as_of, current)
     inv_stmt = (
         select(
             *cust,
@@ -320,21 +327,9 @@ def aging_invoice_sums(
     """
     if current is None:
         current = is_current(session, as_of)
+    line_open, filters = _line_open(as_of, current)
     if current:
-        line_open: Any = ScheduleLine.open_minor
-        filters: list[ColumnElement[bool]] = [
-            ScheduleLine.open_minor > 0,
-            Invoice.open_minor > 0,
-        ]
-    else:
-        allocated = (
-            select(func.coalesce(func.sum(Allocation.amount_minor), 0))
-            .where(Allocation.schedule_line_id == ScheduleLine.id, _live_at(as_of))
-            .correlate(ScheduleLine)
-            .scalar_subquery()
-        )
-        line_open = ScheduleLine.amount_minor - allocated
-        filters = []
+        filters.append(Invoice.open_minor > 0)  # lets SQLite use ix_invoices_open_cover
     date_col = ScheduleLine.due_date if basis == "due" else Invoice.issue_date
     stmt = (
         select(
