@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
     "has_documents": "{entity} {key} has documents; deactivate it instead of deleting it.",
     "has_allocations": "{entity} {key} has allocations; undo them first.",
     "beyond_tolerance": "{amount} is more than the write-off tolerance of {tolerance}.",
+    "credit_blocked": "The credit check blocks order {order}: {reasons}",
 }
 
 

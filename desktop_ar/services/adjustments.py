@@ -63,6 +63,80 @@ def _tolerated(session: Session, invoice: Invoice, amount: Money, kind: str) -> 
     return False
 
 
+def check_tolerance(session: Session, invoice: Invoice, value: Money, kind: str) -> None:
+    """Refuse a write-off of ``value`` on ``invoice`` beyond the company tolerance.
+
+    A ``discount`` may also go up to the early-payment discount its open lines offer.
+
+    Raises:
+        UserFacingError: ``beyond_tolerance``; ``currency_mismatch`` for an unusable rate.
+    """
+    with user_errors():
+        tolerated = _tolerated(session, invoice, value, kind)
+    if not tolerated:
+        tolerance = load_settings(session).writeoff_tolerance
+        raise UserFacingError("beyond_tolerance", amount=str(value), tolerance=str(tolerance))
+
+
+def post_write_off(
+    session: Session,
+    ctx: ServiceContext,
+    invoice: Invoice,
+    value: Money,
+    *,
+    kind: str,
+    reason: str,
+    on: date,
+    line_id: int | None = None,
+) -> WriteOff:
+    """Write a ``WriteOff`` row and close ``value`` of the invoice's open lines with it.
+
+    Runs inside the caller's transaction; the caller checks permission and tolerance.
+
+    Args:
+        session: the caller's write transaction.
+        ctx: the service context (user, clock).
+        invoice: the invoice written off.
+        value: how much, in the invoice currency.
+        kind: one of ``WRITE_OFF_KINDS``.
+        reason: why (kept on the row).
+        on: the write-off date.
+        line_id: only this schedule line; otherwise the invoice's lines oldest due first.
+
+    Returns:
+        The new row (flushed).
+
+    Raises:
+        UserFacingError: ``over_allocation`` when less than ``value`` is open there.
+    """
+    row = WriteOff(
+        customer_id=invoice.customer_id,
+        invoice_id=invoice.id,
+        write_off_date=on,
+        currency=invoice.currency,
+        amount_minor=value.minor,
+        kind=kind,
+        reason=reason.strip(),
+        approved_by=ctx.user,
+        created_at=ctx.clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    items = load_open_items(session, invoice.customer_id, invoice.currency, invoice_id=invoice.id)
+    if line_id is not None:
+        items = [item for item in items if item.key == line_id]
+    with user_errors():
+        plan = alloc.oldest_first(items, value)
+    if plan.unallocated.minor:
+        open_there = Money.sum((i.open for i in items), invoice.currency)
+        raise UserFacingError("over_allocation", amount=str(value), available=str(open_there))
+    apply_plan(session, ctx, plan, on=on, write_off=row)
+    if kind == "bad_debt" and invoice.open_minor == 0:
+        invoice.status = "written_off"
+    session.flush()
+    return row
+
+
 def write_off_difference(
     ctx: ServiceContext,
     invoice_id: int,
@@ -99,31 +173,9 @@ def write_off_difference(
         open_amount = Money(invoice.open_minor, invoice.currency)
         if value > open_amount:
             raise UserFacingError("over_allocation", amount=str(value), available=str(open_amount))
-        with user_errors():
-            tolerated = kind == "bad_debt" or _tolerated(s, invoice, value, kind)
-        if not tolerated:
-            tolerance = load_settings(s).writeoff_tolerance
-            raise UserFacingError("beyond_tolerance", amount=str(value), tolerance=str(tolerance))
-        row = WriteOff(
-            customer_id=invoice.customer_id,
-            invoice_id=invoice.id,
-            write_off_date=ctx.clock.today(),
-            currency=invoice.currency,
-            amount_minor=value.minor,
-            kind=kind,
-            reason=reason.strip(),
-            approved_by=ctx.user,
-            created_at=ctx.clock.now(),
-        )
-        s.add(row)
-        s.flush()
-        items = load_open_items(s, invoice.customer_id, invoice.currency, invoice_id=invoice.id)
-        with user_errors():
-            plan = alloc.oldest_first(items, value)
-        apply_plan(s, ctx, plan, on=row.write_off_date, write_off=row)
-        if kind == "bad_debt" and invoice.open_minor == 0:
-            invoice.status = "written_off"
-        s.flush()
+        if kind != "bad_debt":
+            check_tolerance(s, invoice, value, kind)
+        row = post_write_off(s, ctx, invoice, value, kind=kind, reason=reason, on=ctx.clock.today())
         after = audit.snapshot(row, ("invoice_id", "amount_minor", "kind", "reason", "currency"))
         audit.record(s, ctx, "write_off", "write_off", row.id, after=after)
         return Changes(customers={invoice.customer_id}, invoices={invoice.id})

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_ar.db.models import CreditNote, Customer, Invoice, Order, ScheduleLine
+from desktop_ar.db.models.invoices import InvoiceLine
+from desktop_ar.db.models.orders import OrderInstalment, OrderLine
+from desktop_ar.domain import orders as orders_calc
 from desktop_ar.domain import terms as domain_terms
 from desktop_ar.domain.allocation import oldest_first
 from desktop_ar.domain.errors import UserFacingError
@@ -24,6 +27,12 @@ from desktop_ar.services.ledger import (
     live_allocations,
     load_open_items,
     user_errors,
+)
+from desktop_ar.services.order_views import (  # noqa: F401 - re-exported work lists
+    FapiaoPending,
+    UninvoicedDelivery,
+    invoices_without_fapiao,
+    uninvoiced_deliveries,
 )
 from desktop_ar.services.permissions import require
 from desktop_ar.services.settings import next_number
@@ -103,6 +112,74 @@ def _active_customer(session: Session, customer_id: int) -> Customer:
     return customer
 
 
+def _amounts(data: InvoiceInput) -> tuple[str, Money, Money, Decimal]:
+    """Currency, tax, total and rate of a new invoice, checked."""
+    currency = (data.currency or data.net.currency).upper()
+    tax = data.tax if data.tax is not None else Money.zero(currency)
+    for field, value in (("net", data.net), ("tax", tax)):
+        if value.currency != currency:
+            raise _invalid(field, f"enter it in {currency}")
+        if value.minor < 0:
+            raise _invalid(field, "must not be negative")
+    amount = data.net + tax
+    if amount.minor <= 0:
+        raise _invalid("amount", "the invoice total must be more than zero")
+    return currency, tax, amount, _check_rate(data.exchange_rate)
+
+
+def _insert_invoice(s: Session, ctx: ServiceContext, data: InvoiceInput) -> Invoice:
+    """Write an invoice, its schedule and its audit row inside the caller's transaction."""
+    currency, tax, amount, rate = _amounts(data)
+    customer = _active_customer(s, data.customer_id)
+    spec = data.payment_terms or customer.payment_terms
+    with user_errors():
+        spec = domain_terms.parse_terms(spec).spec
+    lines = _schedule(data, spec, amount, tax)
+    if data.order_id is not None:
+        order = get_row(s, Order, data.order_id, "Order")
+        if order.customer_id != customer.id:
+            raise _invalid("order", f"{order.number} belongs to another customer")
+    number = (data.number or "").strip() or next_number(s, "invoice")
+    if s.execute(select(Invoice.id).where(Invoice.number == number)).first():
+        raise UserFacingError("duplicate", entity="Invoice", key=number)
+    invoice = Invoice(
+        number=number,
+        order_id=data.order_id,
+        customer_id=customer.id,
+        issue_date=data.issue_date,
+        due_date=lines[-1].due_date,
+        currency=currency,
+        exchange_rate=rate,
+        payment_terms=spec,
+        net_minor=data.net.minor,
+        tax_minor=tax.minor,
+        amount_minor=amount.minor,
+        open_minor=amount.minor,
+        status="open",
+        notes=data.notes,
+        created_at=ctx.clock.now(),
+    )
+    s.add(invoice)
+    s.flush()
+    for seq, line in enumerate(lines, start=1):
+        s.add(
+            ScheduleLine(
+                invoice_id=invoice.id,
+                seq=seq,
+                due_date=line.due_date,
+                amount_minor=line.amount.minor,
+                open_minor=line.amount.minor,
+                discount_until=line.discount_until,
+                discount_minor=line.discount.minor,
+            )
+        )
+    s.flush()
+    after = audit.snapshot(invoice, _INVOICE_AUDIT)
+    after["schedule"] = [(ln.due_date, ln.amount.amount_str()) for ln in lines]
+    audit.record(s, ctx, "create_invoice", "invoice", invoice.id, after=after)
+    return invoice
+
+
 def create_invoice(ctx: ServiceContext, data: InvoiceInput) -> tuple[int, Changes]:
     """Create an invoice and its payment schedule; its whole amount is open.
 
@@ -118,66 +195,10 @@ def create_invoice(ctx: ServiceContext, data: InvoiceInput) -> tuple[int, Change
         UserFacingError: ``invalid`` naming the field, ``bad_terms``, or ``duplicate`` number.
     """
     require(ctx, "edit_invoices")
-    currency = (data.currency or data.net.currency).upper()
-    tax = data.tax if data.tax is not None else Money.zero(currency)
-    for field, value in (("net", data.net), ("tax", tax)):
-        if value.currency != currency:
-            raise _invalid(field, f"enter it in {currency}")
-        if value.minor < 0:
-            raise _invalid(field, "must not be negative")
-    amount = data.net + tax
-    if amount.minor <= 0:
-        raise _invalid("amount", "the invoice total must be more than zero")
-    rate = _check_rate(data.exchange_rate)
+    _amounts(data)  # bad input fails before the transaction starts
     with uow(ctx) as s:
-        customer = _active_customer(s, data.customer_id)
-        spec = data.payment_terms or customer.payment_terms
-        with user_errors():
-            spec = domain_terms.parse_terms(spec).spec
-        lines = _schedule(data, spec, amount, tax)
-        if data.order_id is not None:
-            order = get_row(s, Order, data.order_id, "Order")
-            if order.customer_id != customer.id:
-                raise _invalid("order", f"{order.number} belongs to another customer")
-        number = (data.number or "").strip() or next_number(s, "invoice")
-        if s.execute(select(Invoice.id).where(Invoice.number == number)).first():
-            raise UserFacingError("duplicate", entity="Invoice", key=number)
-        invoice = Invoice(
-            number=number,
-            order_id=data.order_id,
-            customer_id=customer.id,
-            issue_date=data.issue_date,
-            due_date=lines[-1].due_date,
-            currency=currency,
-            exchange_rate=rate,
-            payment_terms=spec,
-            net_minor=data.net.minor,
-            tax_minor=tax.minor,
-            amount_minor=amount.minor,
-            open_minor=amount.minor,
-            status="open",
-            notes=data.notes,
-            created_at=ctx.clock.now(),
-        )
-        s.add(invoice)
-        s.flush()
-        for seq, line in enumerate(lines, start=1):
-            s.add(
-                ScheduleLine(
-                    invoice_id=invoice.id,
-                    seq=seq,
-                    due_date=line.due_date,
-                    amount_minor=line.amount.minor,
-                    open_minor=line.amount.minor,
-                    discount_until=line.discount_until,
-                    discount_minor=line.discount.minor,
-                )
-            )
-        s.flush()
-        after = audit.snapshot(invoice, _INVOICE_AUDIT)
-        after["schedule"] = [(ln.due_date, ln.amount.amount_str()) for ln in lines]
-        audit.record(s, ctx, "create_invoice", "invoice", invoice.id, after=after)
-        return invoice.id, Changes(customers={customer.id}, invoices={invoice.id})
+        invoice = _insert_invoice(s, ctx, data)
+        return invoice.id, Changes(customers={invoice.customer_id}, invoices={invoice.id})
 
 
 def void_invoice(ctx: ServiceContext, invoice_id: int, reason: str) -> Changes:
@@ -339,3 +360,159 @@ def set_dispute(ctx: ServiceContext, invoice_id: int, disputed: bool, reason: st
         after = audit.snapshot(invoice, fields)
         audit.record(s, ctx, "set_dispute", "invoice", invoice_id, before=before, after=after)
         return Changes(customers={invoice.customer_id}, invoices={invoice_id})
+
+
+# ---- invoicing from orders (开票) -------------------------------------------------------------
+
+
+def _billed(s: Session, line_ids: Sequence[int], ccy: str) -> dict[int, orders_calc.LineAmounts]:
+    """Net and tax already invoiced per order line (invoices that are not void)."""
+    rows = s.execute(
+        select(
+            InvoiceLine.order_line_id,
+            func.sum(InvoiceLine.net_minor),
+            func.sum(InvoiceLine.tax_minor),
+        )
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(InvoiceLine.order_line_id.in_(list(line_ids)), Invoice.status != "void")
+        .group_by(InvoiceLine.order_line_id)
+    )
+    return {
+        int(k): orders_calc.LineAmounts(Money(int(n), ccy), Money(int(t), ccy)) for k, n, t in rows
+    }
+
+
+def _wanted(
+    order: Order, lines: Sequence[OrderLine], quantities: Mapping[int, Decimal] | None
+) -> dict[int, Decimal]:
+    ccy = order.currency
+    calc = [_calc_line(ln, ccy) for ln in lines]
+    available = orders_calc.invoiceable(calc, {ln.id: ln.delivered_quantity for ln in lines})
+    if quantities is None:
+        wanted = {int(k): v for k, v in available.items()}  # type: ignore[call-overload]
+    else:
+        by_id = {ln.id: ln for ln in lines}
+        wanted = {}
+        for line_id, quantity in quantities.items():
+            if line_id not in by_id:
+                raise _invalid("line", f"{line_id} is not a line of {order.number}")
+            with user_errors():
+                q = orders_calc.normalise_quantity(quantity)
+            left = available.get(line_id, Decimal(0))
+            if q > left:
+                n = by_id[line_id].line_no
+                raise _invalid(f"line {n}", f"only {left} is delivered and not yet invoiced")
+            if q > 0:
+                wanted[line_id] = q
+    if not wanted:
+        raise _invalid("quantities", f"nothing delivered on {order.number} is left to invoice")
+    return wanted
+
+
+def _calc_line(line: OrderLine, ccy: str) -> orders_calc.OrderLine:
+    return orders_calc.OrderLine(
+        line.quantity,
+        Money(line.unit_price_minor, ccy),
+        line.tax_rate,
+        Money(line.unit_cost_minor, ccy),
+        key=line.id,
+        invoiced=line.invoiced_quantity,
+    )
+
+
+def invoice_order(
+    ctx: ServiceContext,
+    order_id: int,
+    *,
+    issue_date: date,
+    quantities: Mapping[int, Decimal] | None = None,
+) -> tuple[int, Changes]:
+    """Invoice what was delivered of a confirmed order (the whole order or a partial delivery).
+
+    Each invoiced line becomes an invoice line; the part that completes an order line takes
+    what is left of its net and tax, so an order's invoices add up exactly to the order. When
+    one invoice covers the whole order, the order's instalment plan (if any) is its schedule;
+    otherwise the order's payment terms are. The order becomes ``invoiced`` once every line is.
+
+    Args:
+        ctx: the service context.
+        order_id: a confirmed order.
+        issue_date: the invoice date.
+        quantities: per order line id, how much to invoice (at most delivered − invoiced);
+            None invoices everything delivered and not yet invoiced.
+
+    Returns:
+        The new invoice's id and the changes.
+
+    Raises:
+        UserFacingError: ``invalid`` when the order is not confirmed, a quantity is more than
+            is delivered and not invoiced, or nothing is left to invoice.
+    """
+    require(ctx, "edit_invoices")
+    with uow(ctx) as s:
+        order = get_row(s, Order, order_id, "Order")
+        if order.status != "confirmed":
+            raise _invalid("order", f"{order.number} is {order.status}, not confirmed")
+        ccy = order.currency
+        query = select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no)
+        lines = list(s.execute(query).scalars())
+        wanted = _wanted(order, lines, quantities)
+        billed = _billed(s, [ln.id for ln in lines], ccy)
+        parts = {}
+        for ln in lines:
+            if ln.id in wanted:
+                with user_errors():
+                    parts[ln.id] = orders_calc.part_amounts(
+                        _calc_line(ln, ccy), wanted[ln.id], billed.get(ln.id)
+                    )
+        whole = all(ln.invoiced_quantity == 0 and wanted.get(ln.id) == ln.quantity for ln in lines)
+        plan = s.execute(
+            select(OrderInstalment.due_date, OrderInstalment.amount_minor)
+            .where(OrderInstalment.order_id == order_id)
+            .order_by(OrderInstalment.seq)
+        ).all()
+        data = InvoiceInput(
+            customer_id=order.customer_id,
+            issue_date=issue_date,
+            net=Money.sum((p.net for p in parts.values()), ccy),
+            tax=Money.sum((p.tax for p in parts.values()), ccy),
+            currency=ccy,
+            exchange_rate=order.exchange_rate,
+            payment_terms=order.payment_terms,
+            order_id=order.id,
+            schedule=[(due, Money(a, ccy)) for due, a in plan] if whole and plan else None,
+        )
+        invoice = _insert_invoice(s, ctx, data)
+        before = {ln.line_no: str(ln.invoiced_quantity) for ln in lines if ln.id in wanted}
+        for n, ln in enumerate((ln for ln in lines if ln.id in wanted), start=1):
+            q, amounts = wanted[ln.id], parts[ln.id]
+            s.add(
+                InvoiceLine(
+                    invoice_id=invoice.id,
+                    line_no=n,
+                    order_line_id=ln.id,
+                    item=ln.item,
+                    quantity=q,
+                    unit_price_minor=ln.unit_price_minor,
+                    tax_rate=ln.tax_rate,
+                    unit_cost_minor=ln.unit_cost_minor,
+                    net_minor=amounts.net.minor,
+                    tax_minor=amounts.tax.minor,
+                )
+            )
+            ln.invoiced_quantity = orders_calc.normalise_quantity(ln.invoiced_quantity + q)
+        if all(ln.invoiced_quantity >= ln.quantity for ln in lines):
+            order.status = "invoiced"
+        s.flush()
+        after = {
+            "invoice_id": invoice.id,
+            "invoice": invoice.number,
+            "invoiced": {ln.line_no: str(ln.invoiced_quantity) for ln in lines if ln.id in wanted},
+            "status": order.status,
+        }
+        audit.record(
+            s, ctx, "invoice_order", "order", order_id, before={"invoiced": before}, after=after
+        )
+        return invoice.id, Changes(
+            customers={order.customer_id}, invoices={invoice.id}, orders={order_id}
+        )

@@ -36,6 +36,7 @@ from desktop_ar.services.adjustments import (
 )
 from desktop_ar.services.changes import Changes
 from desktop_ar.services.context import ServiceContext
+from desktop_ar.services.exceptions_queue import detect_for_payment
 from desktop_ar.services.ledger import (
     apply_plan,
     get_row,
@@ -251,6 +252,7 @@ def _record(
         result = _result(s, payment)
         after = audit.snapshot(payment, _PAYMENT_AUDIT)
         after["allocations"] = plan_json(plan)
+        after["exceptions"] = detect_for_payment(s, ctx, payment.id)
         audit.record(s, ctx, "record_payment", "payment", payment.id, after=after)
         customers = {data.customer_id} if data.customer_id is not None else set()
         return result, Changes(customers=customers, invoices=touched, payments={payment.id})
@@ -285,7 +287,11 @@ def allocate_payment(
             "allocate_payment",
             "payment",
             payment_id,
-            after={"allocations": plan_json(plan), "unallocated_minor": payment.unallocated_minor},
+            after={
+                "allocations": plan_json(plan),
+                "unallocated_minor": payment.unallocated_minor,
+                "exceptions": detect_for_payment(s, ctx, payment_id),
+            },
         )
         return Changes(customers={payment.customer_id}, invoices=touched, payments={payment_id})
 
@@ -357,3 +363,16 @@ def reverse_payment(ctx: ServiceContext, payment_id: int, on: date, reason: str)
         audit.record(s, ctx, "reverse_payment", "payment", payment_id, before=before, after=after)
         customers = {payment.customer_id} if payment.customer_id is not None else set()
         return Changes(customers=customers, invoices=invoices, payments={payment_id})
+
+
+# The allocation dialog's reads and its one-transaction apply (manual amounts, early-payment
+# discounts, a small write-off) live in payment_allocation.py to keep this file small; they are
+# part of this module's API.
+from desktop_ar.services import payment_allocation as _allocation  # noqa: E402
+
+OpenLineDTO = _allocation.OpenLineDTO
+AllocationInfo = _allocation.AllocationInfo
+open_items_for_payment = _allocation.open_items_for_payment
+payment_for_allocation = _allocation.payment_for_allocation
+propose_allocation = _allocation.propose_allocation
+apply_allocation = _allocation.apply_allocation

@@ -16,6 +16,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "change_settings": frozenset({"admin"}),
     "seed_demo": frozenset({"admin"}),
     "import_data": frozenset({"admin", "bookkeeper"}),
+    "override_credit": frozenset({"admin"}),
 }
 
 

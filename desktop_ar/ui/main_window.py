@@ -99,6 +99,26 @@ def default_pages() -> list[PageEntry]:
                 aging,
             )
         )
+    from desktop_ar.ui.pages.orders import OrdersPage
+
+    entries.append(
+        PageEntry(
+            "orders",
+            QCoreApplication.translate("nav", "Orders"),
+            _SP.SP_FileDialogListView,
+            OrdersPage,
+        )
+    )
+    from desktop_ar.ui.pages.exceptions import ExceptionsPage
+
+    entries.append(
+        PageEntry(
+            "exceptions",
+            QCoreApplication.translate("nav", "Exceptions"),
+            _SP.SP_MessageBoxWarning,
+            ExceptionsPage,
+        )
+    )
     return entries
 
 

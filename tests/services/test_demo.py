@@ -166,6 +166,44 @@ def test_nothing_is_dated_after_as_of(book: tuple[ServiceContext, DemoSummary]) 
     assert _one(ctx, "SELECT min(amount_minor) FROM invoices") > 0  # type: ignore[operator]
 
 
+def test_exceptions_queue_is_filled(book: tuple[ServiceContext, DemoSummary]) -> None:
+    ctx, _ = book
+    counts = dict(_rows(ctx, "SELECT kind, count(*) FROM payment_exceptions GROUP BY kind"))
+    unidentified = _one(ctx, "SELECT count(*) FROM payments WHERE customer_id IS NULL")
+    assert counts["unidentified"] == unidentified
+    assert counts["late_payment"] > 0 and counts["overpayment"] > 0
+    credit = (
+        "SELECT count(*) FROM payments WHERE customer_id IS NOT NULL AND status = 'posted'"
+        " AND unallocated_minor > 0"
+    )
+    refunded = "SELECT count(DISTINCT payment_id) FROM refunds WHERE payment_id IS NOT NULL"
+    assert counts["overpayment"] == _one(ctx, credit) + _one(ctx, refunded)  # type: ignore[operator]
+    # Late payments only from the last 90 days; each late one really was late.
+    late = (
+        "SELECT e.cause, p.payment_date, min(l.due_date) FROM payment_exceptions e"
+        " JOIN payments p ON p.id = e.payment_id JOIN allocations a ON a.payment_id = p.id"
+        " AND a.invoice_id = e.invoice_id JOIN invoice_schedule_lines l"
+        " ON l.id = a.schedule_line_id WHERE e.kind = 'late_payment' GROUP BY e.id"
+    )
+    for cause, paid, due in _rows(ctx, late):
+        assert str(due) < str(paid) and str(paid) >= "2026-04-01"
+        assert str(cause).startswith("Paid ") and f"due date {due} on INV-" in str(cause)
+    statuses = dict(_rows(ctx, "SELECT status, count(*) FROM payment_exceptions GROUP BY 1"))
+    assert statuses["open"] > statuses.get("resolved", 0) > 0
+    unresolved_with_text = (
+        "SELECT count(*) FROM payment_exceptions WHERE (status = 'resolved')"
+        " <> (resolution <> '' AND resolved_on IS NOT NULL)"
+    )
+    assert _one(ctx, unresolved_with_text) == 0
+    assert _one(ctx, "SELECT max(detected_on) FROM payment_exceptions") <= "2026-06-30"
+    owners = "SELECT count(*) FROM payment_exceptions WHERE customer_id IS NOT NULL AND owner = ''"
+    assert _one(ctx, owners) == 0
+    notes = (
+        "SELECT count(*) FROM exception_notes n JOIN payment_exceptions e ON e.id = n.exception_id"
+    )
+    assert _one(ctx, notes) > 0
+
+
 def test_maintained_balances_agree_with_allocations(
     book: tuple[ServiceContext, DemoSummary],
 ) -> None:

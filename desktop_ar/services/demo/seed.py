@@ -33,6 +33,7 @@ from desktop_ar.db.models import CompanySettings, Customer, NumberSequence
 from desktop_ar.domain.errors import UserFacingError
 from desktop_ar.services.audit import record
 from desktop_ar.services.context import ServiceContext
+from desktop_ar.services.demo.exceptions import seed_exceptions
 from desktop_ar.services.demo.generator import TABLES, Batch, BookGenerator
 from desktop_ar.services.permissions import require
 from desktop_ar.services.progress import NullProgress, Progress
@@ -272,6 +273,7 @@ def seed_demo(
             # Fresh statistics, so the planner picks the partial and covering indexes the lists
             # and aging rely on (without them SQLite guesses, sometimes badly, on 1M rows).
             _fill_later_columns(s)
+            seed_exceptions(s, as_of)
             s.execute(text("ANALYZE"))
             _finish(
                 s,

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from desktop_ar.db.models import Customer, Invoice, ScheduleLine
 from desktop_ar.db.queries.text import contains_text
@@ -34,6 +45,8 @@ class InvoiceRow:
     days_overdue: int
     fapiao_issued: bool
     disputed: bool
+    overdue_reason_code: str | None = None
+    agreed_measure: str | None = None
 
 
 def _overdue_line(as_of: date) -> ColumnElement[bool]:
@@ -49,7 +62,7 @@ class InvoiceList(SqlList):
 
     name = "invoices"
     sort_keys = ("number", "customer", "issue_date", "due_date", "amount", "open", "status")
-    statuses = ("all", "open", "overdue", "paid", "disputed", "void")
+    statuses = ("all", "open", "overdue", "paid", "disputed", "void", "no_fapiao")
     model = Invoice
 
     def _conditions(self, spec: ListSpec, as_of: date) -> list[ColumnElement[bool]]:
@@ -77,6 +90,8 @@ class InvoiceList(SqlList):
             conds.append(Invoice.disputed == true())
         elif status == "void":
             conds.append(Invoice.status == "void")
+        elif status == "no_fapiao":  # invoiced without 发票 (issue 4, fapiao tracking)
+            conds += [Invoice.fapiao_issued == false(), Invoice.status != "void"]
         return conds
 
     def _join_for_sort(self, stmt: Select[Any], key: str) -> Select[Any]:
@@ -121,6 +136,8 @@ class InvoiceList(SqlList):
                 Invoice.fapiao_issued,
                 Invoice.disputed,
                 case((Invoice.open_minor > 0, first_open_due), else_=None),
+                Invoice.overdue_reason_code,
+                Invoice.agreed_measure,
             )
             .join(Customer, Customer.id == Invoice.customer_id)
             .where(Invoice.id.in_(list(ids)))
@@ -144,5 +161,7 @@ class InvoiceList(SqlList):
                     days_overdue=max(days, 0),
                     fapiao_issued=bool(r[11]),
                     disputed=bool(r[12]),
+                    overdue_reason_code=r[14],
+                    agreed_measure=r[15],
                 )
         return in_order(out, ids)

@@ -41,6 +41,19 @@ LABELS: dict[str, str] = {
     "sme": QT_TRANSLATE_NOOP("labels", "SME"),
     "key_account": QT_TRANSLATE_NOOP("labels", "Key account"),
     "individual": QT_TRANSLATE_NOOP("labels", "Individual"),
+    # Overdue reasons and agreed measures ("other" is above).
+    "funds_tight": QT_TRANSLATE_NOOP("labels", "Funds tight"),
+    "order_error": QT_TRANSLATE_NOOP("labels", "Order error"),
+    "dispute": QT_TRANSLATE_NOOP("labels", "Dispute"),
+    "quality_complaint": QT_TRANSLATE_NOOP("labels", "Quality complaint"),
+    "extended_due_date": QT_TRANSLATE_NOOP("labels", "Extended due date"),
+    "instalment_plan": QT_TRANSLATE_NOOP("labels", "Instalment plan"),
+    # Contact log kinds.
+    "call": QT_TRANSLATE_NOOP("labels", "Call"),
+    "email": QT_TRANSLATE_NOOP("labels", "Email"),
+    "visit": QT_TRANSLATE_NOOP("labels", "Visit"),
+    "feedback": QT_TRANSLATE_NOOP("labels", "Feedback"),
+    "complaint": QT_TRANSLATE_NOOP("labels", "Complaint"),
 }
 
 

@@ -13,6 +13,7 @@ CUSTOMER_COLUMNS: list[ColumnSpec] = [
     ColumnSpec("name", QT_TRANSLATE_NOOP("columns", "Name"), "text", "name", 190),
     ColumnSpec("region", QT_TRANSLATE_NOOP("columns", "Region"), "text", "region", 56),
     ColumnSpec("collector", QT_TRANSLATE_NOOP("columns", "Collector"), "text", "collector", 64),
+    ColumnSpec("value_tier", QT_TRANSLATE_NOOP("columns", "Tier"), "text", None, 40),
     ColumnSpec("payment_terms", QT_TRANSLATE_NOOP("columns", "Terms"), "text", None, 96),
     ColumnSpec("currency", QT_TRANSLATE_NOOP("columns", "Ccy"), "text", None, 40),
     ColumnSpec(
@@ -37,6 +38,12 @@ INVOICE_COLUMNS: list[ColumnSpec] = [
     ColumnSpec("status", QT_TRANSLATE_NOOP("columns", "Status"), "status", "status", 90),
     ColumnSpec("fapiao_issued", QT_TRANSLATE_NOOP("columns", "Fapiao"), "bool", None, 56),
     ColumnSpec("disputed", QT_TRANSLATE_NOOP("columns", "Disputed"), "bool", None, 64),
+    ColumnSpec(
+        "overdue_reason_code", QT_TRANSLATE_NOOP("columns", "Overdue reason"), "label", None, 120
+    ),
+    ColumnSpec(
+        "agreed_measure", QT_TRANSLATE_NOOP("columns", "Agreed measure"), "label", None, 120
+    ),
 ]
 
 # The invoices of one customer (customer panel): narrow enough to fit without scrolling.
@@ -59,4 +66,14 @@ PAYMENT_COLUMNS: list[ColumnSpec] = [
     ColumnSpec("method", QT_TRANSLATE_NOOP("columns", "Method"), "label", None, 100),
     ColumnSpec("reference", QT_TRANSLATE_NOOP("columns", "Reference"), "text", None, 160),
     ColumnSpec("status", QT_TRANSLATE_NOOP("columns", "Status"), "status", "status", 80),
+]
+
+# The invoices of one customer on the customer card: no customer columns, reasons shown.
+CUSTOMER_CARD_INVOICE_COLUMNS: list[ColumnSpec] = [
+    c for c in INVOICE_COLUMNS if c.key not in ("customer_code", "customer_name")
+]
+
+# The payments of one customer on the customer card.
+CUSTOMER_CARD_PAYMENT_COLUMNS: list[ColumnSpec] = [
+    c for c in PAYMENT_COLUMNS if c.key not in ("customer_code", "customer_name")
 ]

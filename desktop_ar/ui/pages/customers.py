@@ -1,4 +1,8 @@
-"""Customers: the list (filter by name, code or pinyin initials) and the customer panel."""
+"""Customers: the list (filter by name, code or pinyin initials) and the customer panel.
+
+Actions: New customer… (Ctrl+N), Edit…, Deactivate/Reactivate, Delete… (only customers without
+documents), Open customer card (Enter / double-click) and Recompute value tiers.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,12 @@ from desktop_ar.services import lists
 from desktop_ar.services.lists import ListSource
 from desktop_ar.ui.models.columns import CUSTOMER_COLUMNS
 from desktop_ar.ui.pages.base import ListPage
+from desktop_ar.ui.pages.customer_actions import CustomerActions
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.widgets.customer_panel import CustomerPanel
 
 if TYPE_CHECKING:
+    from desktop_ar.services.changes import Changes
     from desktop_ar.services.context import ServiceContext
 
 
@@ -52,6 +58,7 @@ class CustomersPage(ListPage):
         self.current_changed.connect(self._on_current_changed)
         self.activated.connect(self._on_activated)
         self.panel.open_invoices_for.connect(self.open_invoices_for)
+        self.actions_ = CustomerActions(self)
 
     def list_source(self) -> ListSource:
         return lists.customers
@@ -74,11 +81,16 @@ class CustomersPage(ListPage):
             self.panel.reload()
             self.panel.invoices.refresh()
 
+    def on_changes(self, changes: Changes) -> None:
+        super().on_changes(changes)
+        self.actions_.update()
+
     def save_state(self) -> None:
         super().save_state()
         app_settings().setValue(f"pages/{self.name}/splitter", self.splitter.saveState())
 
     def _on_current_changed(self, customer_id: int | None) -> None:
+        self.actions_.update()
         if customer_id is not None:
             self.panel.setVisible(True)
         if customer_id != self.panel.customer_id():
@@ -90,3 +102,4 @@ class CustomersPage(ListPage):
         if sizes[1] == 0:
             self.splitter.setSizes([sizes[0] * 3 // 5, sizes[0] * 2 // 5])
         self.panel.show_customer(customer_id)
+        self.actions_.open_card(customer_id)
