@@ -88,6 +88,7 @@ def post_write_off(
     reason: str,
     on: date,
     line_id: int | None = None,
+    payment_id: int | None = None,
 ) -> WriteOff:
     """Write a ``WriteOff`` row and close ``value`` of the invoice's open lines with it.
 
@@ -102,6 +103,7 @@ def post_write_off(
         reason: why (kept on the row).
         on: the write-off date.
         line_id: only this schedule line; otherwise the invoice's lines oldest due first.
+        payment_id: the receipt this write-off goes with (reversing it reverses this too).
 
     Returns:
         The new row (flushed).
@@ -118,6 +120,7 @@ def post_write_off(
         kind=kind,
         reason=reason.strip(),
         approved_by=ctx.user,
+        payment_id=payment_id,
         created_at=ctx.clock.now(),
     )
     session.add(row)

@@ -312,7 +312,15 @@ def apply_allocation(
                 raise invalid(invoice.number, f"the discount is at most {offered}")
             reason = f"Early-payment discount, {payment.number}"
             row = post_write_off(
-                s, ctx, invoice, value, kind="discount", reason=reason, on=on, line_id=line.id
+                s,
+                ctx,
+                invoice,
+                value,
+                kind="discount",
+                reason=reason,
+                on=on,
+                line_id=line.id,
+                payment_id=payment_id,
             )
             touched.add(invoice.id)
             record["discounts"].append((line.id, value.amount_str(), row.id))
@@ -324,7 +332,15 @@ def apply_allocation(
                 raise invalid("reason", "say why the difference is written off")
             check_tolerance(s, invoice, value, "small_difference")
             row = post_write_off(
-                s, ctx, invoice, value, kind="small_difference", reason=why, on=on, line_id=line.id
+                s,
+                ctx,
+                invoice,
+                value,
+                kind="small_difference",
+                reason=why,
+                on=on,
+                line_id=line.id,
+                payment_id=payment_id,
             )
             touched.add(invoice.id)
             record["write_off"] = (line.id, value.amount_str(), why.strip(), row.id)

@@ -22,6 +22,7 @@ from desktop_ar.db.models import (
     Invoice,
     Payment,
     Refund,
+    WriteOff,
 )
 from desktop_ar.db.models.payments import PAYMENT_METHODS
 from desktop_ar.domain import allocation as alloc
@@ -354,6 +355,13 @@ def reverse_payment(ctx: ServiceContext, payment_id: int, on: date, reason: str)
         invoices = {
             undo_allocation(s, row, on) for row in live_allocations(s, payment_id=payment_id)
         }
+        # Discounts and small differences written off with this receipt go with it.
+        linked = s.execute(select(WriteOff.id).where(WriteOff.payment_id == payment_id))
+        for (write_off_id,) in linked.all():
+            invoices |= {
+                undo_allocation(s, row, on)
+                for row in live_allocations(s, write_off_id=write_off_id)
+            }
         payment.status = "reversed"
         payment.reversed_on = on
         payment.unallocated_minor = payment.amount_minor

@@ -195,3 +195,22 @@ def test_customer_choices_search_active_customers(ctx, book) -> None:
     assert [c.code for c in customer_choices(ctx)] == ["C001", "C002"]
     assert [c.code for c in customer_choices(ctx, "华北")] == ["C002"]
     assert customer_choices(ctx, "bjhb")[0].currency == "CNY"  # pinyin initials
+
+
+def test_reversal_also_reverses_the_discount_and_write_off_taken_with_the_payment(
+    ctx, book
+) -> None:
+    """A bounced receipt reopens the invoice in full: its discount goes with it (was a gap)."""
+    pid = unallocated_payment(ctx, book, "980.00")
+    (d1,) = line_ids(ctx, book["d"])
+    apply_allocation(ctx, pid, {d1: m("980.00")}, discounts={d1: m("20.00")})
+    assert invoice_state(ctx, book["d"]) == (0, "paid")
+    assert scalar(ctx, "SELECT payment_id FROM write_offs") == pid
+    reverse_payment(ctx, pid, d("2026-06-30"), "cheque bounced")
+    assert invoice_state(ctx, book["d"]) == (100000, "open")
+    live = scalar(
+        ctx,
+        "SELECT COUNT(*) FROM allocations WHERE write_off_id IS NOT NULL AND reversed_on IS NULL",
+    )
+    assert live == 0
+    assert check_book(ctx).ok

@@ -91,6 +91,7 @@ class WriteOff(Base):
         CheckConstraint("amount_minor > 0", name="amount_positive"),
         CheckConstraint("kind IN ('small_difference', 'discount', 'bad_debt')", name="kind"),
         Index("ix_write_offs_customer_id", "customer_id"),
+        Index("ix_write_offs_payment_id", "payment_id"),
         TABLE_ARGS,
     )
 
@@ -103,6 +104,9 @@ class WriteOff(Base):
     kind: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(300), default="")
     approved_by: Mapped[str] = mapped_column(String(100), default="")
+    # The receipt a discount or small difference was written off with: reversing that receipt
+    # reverses these write-offs too.
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

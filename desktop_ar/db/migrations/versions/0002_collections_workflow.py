@@ -256,6 +256,25 @@ def upgrade() -> None:
             )
         )
 
+    # A plain ADD COLUMN with an inline REFERENCES (no table rebuild): the receipt a discount or
+    # small difference was written off with. Alembic only adds a foreign key to an SQLite table
+    # by rebuilding it, so SQLite gets the column-level constraint in plain SQL.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "ALTER TABLE write_offs ADD COLUMN payment_id INTEGER"
+            " CONSTRAINT fk_write_offs_payment_id_payments REFERENCES payments (id)"
+        )
+    else:
+        op.add_column("write_offs", sa.Column("payment_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f("fk_write_offs_payment_id_payments"),
+            "write_offs",
+            "payments",
+            ["payment_id"],
+            ["id"],
+        )
+    op.create_index("ix_write_offs_payment_id", "write_offs", ["payment_id"], unique=False)
+
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -322,6 +341,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_write_offs_payment_id", table_name="write_offs")
+    with op.batch_alter_table("write_offs", schema=None) as batch_op:
+        batch_op.drop_column("payment_id")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_column("cancel_reason")
         batch_op.drop_column("credit_override_reason")
