@@ -54,72 +54,57 @@ class PageEntry:
     factory: Callable[..., QWidget]
 
 
-def _aging_factory() -> Callable[..., QWidget] | None:
-    try:
-        from desktop_ar.ui.pages.aging import AgingPage
-    except Exception:  # another engineer's page; the window works without it
-        log.warning("aging page not available", exc_info=True)
-        return None
-    return AgingPage
-
-
 def default_pages() -> list[PageEntry]:
-    """Customers, Invoices, Payments, and Aging when its page imports."""
+    """The pages in the order of the work: customer, order, invoice, receipt, exceptions, aging.
+
+    Ctrl+1 … Ctrl+6 follow this order.
+    """
+    from desktop_ar.ui.pages.aging import AgingPage
     from desktop_ar.ui.pages.customers import CustomersPage
+    from desktop_ar.ui.pages.exceptions import ExceptionsPage
     from desktop_ar.ui.pages.invoices import InvoicesPage
+    from desktop_ar.ui.pages.orders import OrdersPage
     from desktop_ar.ui.pages.payments import PaymentsPage
 
-    entries = [
+    nav = "nav"
+    return [
         PageEntry(
             "customers",
-            QCoreApplication.translate("nav", "Customers"),
+            QCoreApplication.translate(nav, "Customers"),
             _SP.SP_DirHomeIcon,
             CustomersPage,
         ),
         PageEntry(
+            "orders",
+            QCoreApplication.translate(nav, "Orders"),
+            _SP.SP_FileDialogListView,
+            OrdersPage,
+        ),
+        PageEntry(
             "invoices",
-            QCoreApplication.translate("nav", "Invoices"),
+            QCoreApplication.translate(nav, "Invoices"),
             _SP.SP_FileDialogDetailedView,
             InvoicesPage,
         ),
         PageEntry(
             "payments",
-            QCoreApplication.translate("nav", "Payments"),
+            QCoreApplication.translate(nav, "Payments"),
             _SP.SP_DialogApplyButton,
             PaymentsPage,
         ),
-    ]
-    aging = _aging_factory()
-    if aging is not None:
-        entries.append(
-            PageEntry(
-                "aging",
-                QCoreApplication.translate("nav", "Aging"),
-                _SP.SP_FileDialogInfoView,
-                aging,
-            )
-        )
-    from desktop_ar.ui.pages.orders import OrdersPage
-
-    entries.append(
-        PageEntry(
-            "orders",
-            QCoreApplication.translate("nav", "Orders"),
-            _SP.SP_FileDialogListView,
-            OrdersPage,
-        )
-    )
-    from desktop_ar.ui.pages.exceptions import ExceptionsPage
-
-    entries.append(
         PageEntry(
             "exceptions",
-            QCoreApplication.translate("nav", "Exceptions"),
+            QCoreApplication.translate(nav, "Exceptions"),
             _SP.SP_MessageBoxWarning,
             ExceptionsPage,
-        )
-    )
-    return entries
+        ),
+        PageEntry(
+            "aging",
+            QCoreApplication.translate(nav, "Aging"),
+            _SP.SP_FileDialogInfoView,
+            AgingPage,
+        ),
+    ]
 
 
 class MainWindow(QMainWindow):

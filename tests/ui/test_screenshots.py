@@ -14,7 +14,7 @@ from desktop_ar.services.progress import NullProgress
 from desktop_ar.ui.screenshots import render_all
 
 AS_OF = date(2026, 6, 30)
-PAGES = ("customers", "invoices", "payments", "aging")
+PAGES = ("customers", "orders", "invoices", "payments", "exceptions", "aging")
 
 
 @pytest.fixture

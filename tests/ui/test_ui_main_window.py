@@ -26,12 +26,14 @@ def test_navigation_by_shortcut_and_list(qtbot, book) -> None:
     w = window(qtbot, book.ctx)
     assert w.current_key() == "customers"
     assert w.rows_label.text() == "4 row(s)"
-    qtbot.keyClick(w, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(w, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert w.current_key() == "invoices"
     assert w.current_page().objectName() == "invoicesPage"
     assert w.rows_label.text() == "5 row(s)"
-    qtbot.keyClick(w, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(w, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert w.current_key() == "payments"
+    qtbot.keyClick(w, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert w.current_key() == "orders"
     w.nav.setCurrentRow(0)
     assert w.current_key() == "customers"
     wait_for_idle()
