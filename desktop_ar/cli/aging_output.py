@@ -18,7 +18,13 @@ from typing import Any, TextIO
 from desktop_ar.domain.aging import AgingReport, Buckets
 from desktop_ar.domain.errors import DomainError
 from desktop_ar.domain.parsing import format_money
-from desktop_ar.services.exports import aging_row_values, export_aging, report_rows, save_text
+from desktop_ar.services.exports import (
+    OVERDUE_TITLES,
+    aging_row_values,
+    export_aging,
+    report_rows,
+    save_text,
+)
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -96,11 +102,11 @@ def render_aging_table(report: AgingReport, *, by: str) -> str:
     labels = [*report.buckets, "Total"]
     head = ["Code", "Customer", "Kind"]
     if by == "invoice":
-        head += ["Document", "Date", "Due", "Days"]
+        head += ["Document", "Date", "Due", "Days", "Reason", "Measure"]
     header = [*head, *labels]
     right = [False] * len(head) + [True] * len(labels)
     if by == "invoice":
-        right[-len(labels) - 1] = True  # Days
+        right[head.index("Days")] = True
     for aging in report.currencies:
         rows = []
         for row in report_rows(aging, by):
@@ -116,6 +122,10 @@ def render_aging_table(report: AgingReport, *, by: str) -> str:
                     values["invoice_date"].isoformat() if values["invoice_date"] else "",
                     values["due_date"].isoformat() if values["due_date"] else "",
                     str(values["days_overdue"]),
+                    *(
+                        OVERDUE_TITLES.get(code, code) if code else ""
+                        for code in (values["overdue_reason"], values["agreed_measure"])
+                    ),
                 ]
             cells += [format_money(m, blank_zero=True) for m in (*row.amounts, row.total)]
             rows.append(cells)

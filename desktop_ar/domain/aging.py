@@ -145,7 +145,11 @@ class Buckets:
 
 @dataclass(frozen=True, slots=True)
 class AgingItem:
-    """One open document. ``open`` is positive for every kind; credits are negated in aging."""
+    """One open document. ``open`` is positive for every kind; credits are negated in aging.
+
+    ``overdue_reason`` and ``measure`` are an invoice's overdue reason code and agreed measure
+    code (``funds_tight``, ``extended_due_date``…), carried through to its aging row.
+    """
 
     customer_id: int
     customer_code: str
@@ -157,6 +161,8 @@ class AgingItem:
     due_date: date
     open: Money
     rate_to_base: Decimal = Decimal(1)
+    overdue_reason: str | None = None
+    measure: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -171,7 +177,10 @@ class AgingItem:
 
 @dataclass(frozen=True, slots=True)
 class AgingRow:
-    """A row of the report: one customer (and kind) or one document."""
+    """A row of the report: one customer (and kind) or one document.
+
+    Document rows of invoices carry the invoice's overdue reason and agreed measure codes.
+    """
 
     customer_id: int
     customer_code: str
@@ -183,6 +192,8 @@ class AgingRow:
     days_overdue: int | None
     amounts: list[Money]
     total: Money
+    overdue_reason: str | None = None
+    measure: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +262,8 @@ def _currency_aging(
                 max(days, 0),
                 amounts,
                 signed,
+                item.overdue_reason,
+                item.measure,
             )
         )
         key = (item.customer_id, item.kind)

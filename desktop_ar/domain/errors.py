@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
     "has_allocations": "{entity} {key} has allocations; undo them first.",
     "beyond_tolerance": "{amount} is more than the write-off tolerance of {tolerance}.",
     "credit_blocked": "The credit check blocks order {order}: {reasons}",
+    "cannot_undo": "Cannot undo the {what}: {reason}.",
 }
 
 

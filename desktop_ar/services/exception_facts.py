@@ -2,7 +2,8 @@
 
 Split out of ``services.exceptions_queue``: allocations with their due dates, the invoices the
 receipt paid or named with what is left on them, the customer's open balance, and the other
-receipts of the same customer and amount around its date.
+receipts of the same customer and amount around its date. ``orphaned_duplicates`` finds the
+receipts that were suspected duplicates only because of one that is now reversed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from desktop_ar.domain import exceptions as rules
 from desktop_ar.domain.money import Money
 from desktop_ar.services.ledger import LIVE, get_row
 
-__all__ = ["findings", "policy"]
+__all__ = ["findings", "orphaned_duplicates", "policy"]
 
 
 def policy(session: Session) -> rules.Policy:
@@ -125,3 +126,31 @@ def findings(s: Session, p: Payment, pol: rules.Policy) -> list[rules.Finding]:
     facts = _payment_facts(p, Money(int(open_total), p.currency))
     recent = _recent_same(s, p, pol.duplicate_window_days)
     return rules.detect(facts, paid, recent, pol, invoices=_invoices(s, p, paid, lines))
+
+
+def orphaned_duplicates(s: Session, p: Payment, pol: rules.Policy) -> list[int]:
+    """Posted receipts that look like duplicates of ``p`` and of no other posted receipt.
+
+    Called once ``p`` is reversed (and flushed): their suspected-duplicate exceptions lost
+    their reason. A receipt that still pairs with a third one keeps its exception.
+
+    Args:
+        s: the caller's session.
+        p: the reversed receipt.
+        pol: the exception policy (duplicate window).
+
+    Returns:
+        The ids of those receipts.
+    """
+    if p.customer_id is None:
+        return []
+    gone = _payment_facts(p, None)
+    window = pol.duplicate_window_days
+    out = []
+    for other in _recent_same(s, p, window):
+        if rules.is_duplicate(other, gone, pol) is None:
+            continue
+        row = get_row(s, Payment, other.key, "Payment")
+        if not any(rules.is_duplicate(other, x, pol) for x in _recent_same(s, row, window)):
+            out.append(other.key)
+    return out

@@ -6,25 +6,26 @@
 finding, owned by the customer's collector. The ids it returns go into the *caller's* audit row
 (``after["exceptions"]``), so one service call stays one audit row. The other services here
 work an exception: assign an owner, move it along (open → in progress → resolved, with a
-resolution), add notes, and give an unidentified receipt its customer.
+resolution), add notes, and give an unidentified receipt its customer. ``resolve_for_reversal``
+closes, inside ``reverse_payment``'s transaction, what a reversed receipt leaves moot.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from desktop_ar.db.models import Customer, ExceptionNote, Invoice, Payment, PaymentException
+from desktop_ar.db.models import Customer, ExceptionNote, Payment, PaymentException
 from desktop_ar.db.models.activity import EXCEPTION_STATUSES
 from desktop_ar.domain import allocation as alloc
 from desktop_ar.domain.money import Money
 from desktop_ar.services import audit
 from desktop_ar.services.changes import Changes
 from desktop_ar.services.context import ServiceContext
-from desktop_ar.services.exception_facts import findings, policy
+from desktop_ar.services.exception_facts import findings, orphaned_duplicates, policy
+from desktop_ar.services.exception_views import ExceptionDetail, ExceptionNoteDTO, exception_detail
 from desktop_ar.services.ledger import (
     apply_plan,
     get_row,
@@ -35,7 +36,7 @@ from desktop_ar.services.ledger import (
     user_errors,
 )
 from desktop_ar.services.permissions import require
-from desktop_ar.services.uow import reader, uow
+from desktop_ar.services.uow import uow
 
 __all__ = [
     "ASSIGN_MODES",
@@ -48,6 +49,7 @@ __all__ = [
     "detect_for_payment",
     "exception_detail",
     "policy",
+    "resolve_for_reversal",
     "set_status",
 ]
 
@@ -55,44 +57,6 @@ __all__ = [
 WORK_ACTION = "log_contacts"
 ASSIGN_MODES = ("oldest", "reference", "none")
 _AUDIT = ("kind", "payment_id", "invoice_id", "owner", "status", "resolution", "resolved_on")
-
-
-@dataclass(frozen=True, slots=True)
-class ExceptionNoteDTO:
-    """A note on an exception."""
-
-    at: datetime
-    author: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ExceptionDetail:
-    """One exception with its payment, invoice, customer and notes (oldest note first)."""
-
-    id: int
-    kind: str
-    cause: str
-    status: str
-    owner: str
-    resolution: str
-    detected_on: date
-    resolved_on: date | None
-    amount: Money
-    payment_id: int | None
-    payment_number: str
-    payment_date: date | None
-    payment_amount: Money | None
-    payment_unallocated: Money | None
-    payer_name: str
-    reference: str
-    invoice_id: int | None
-    invoice_number: str
-    customer_id: int | None
-    customer_code: str
-    customer_name: str
-    notes: tuple[ExceptionNoteDTO, ...]
-    version: int
 
 
 # ---- detection (inside the caller's transaction) ---------------------------------------------
@@ -152,6 +116,49 @@ def detect_for_payment(session: Session, ctx: ServiceContext, payment_id: int) -
         created.append(row)
     session.flush()
     return [row.id for row in created]
+
+
+def resolve_for_reversal(
+    session: Session, payment: Payment, on: date, reason: str
+) -> tuple[list[int], set[int]]:
+    """Resolve what a reversed payment leaves moot (inside ``reverse_payment``'s transaction).
+
+    Every exception of the payment still open or in progress is resolved "Payment reversed:
+    <reason>" on ``on``; so is the suspected-duplicate exception of another receipt that
+    looked like a duplicate of this one only ("Payment <number> reversed: <reason>").
+
+    Args:
+        session: the caller's write transaction, with the payment already marked reversed.
+        payment: the reversed payment.
+        on: the reversal date (the exceptions' resolution date).
+        reason: why the payment was reversed.
+
+    Returns:
+        The ids of the exceptions resolved, for the caller's audit row, and the ids of the
+        other payments whose exceptions were resolved.
+    """
+    session.flush()
+    partners = orphaned_duplicates(session, payment, policy(session))
+    theirs = and_(PaymentException.payment_id.in_(partners), PaymentException.kind == "duplicate")
+    query = select(PaymentException).where(
+        or_(PaymentException.payment_id == payment.id, theirs),
+        PaymentException.status != "resolved",
+    )
+    rows = list(session.execute(query.order_by(PaymentException.id)).scalars())
+    reason = reason.strip()
+    for row in rows:
+        what = "Payment reversed"
+        if row.payment_id != payment.id:
+            what = f"Payment {payment.number} reversed"
+        _resolve(row, f"{what}: {reason}" if reason else what, on)
+    session.flush()
+    return [row.id for row in rows], set(partners) & {row.payment_id for row in rows}
+
+
+def _resolve(row: PaymentException, resolution: str, on: date) -> None:
+    row.status = "resolved"
+    row.resolution = resolution
+    row.resolved_on = on
 
 
 # ---- working an exception ----------------------------------------------------------------------
@@ -261,51 +268,6 @@ def add_note(ctx: ServiceContext, exception_id: int, text: str) -> Changes:
         return _changes(row)
 
 
-def exception_detail(ctx: ServiceContext, exception_id: int) -> ExceptionDetail:
-    """One exception with its payment, invoice, customer and notes.
-
-    Raises:
-        NotFound: no such exception.
-    """
-    with reader(ctx) as s:
-        row = get_row(s, PaymentException, exception_id, "Exception")
-        p = s.get(Payment, row.payment_id) if row.payment_id is not None else None
-        inv = s.get(Invoice, row.invoice_id) if row.invoice_id is not None else None
-        customer_id = p.customer_id if p is not None else row.customer_id
-        c = s.get(Customer, customer_id) if customer_id is not None else None
-        notes = s.execute(
-            select(ExceptionNote)
-            .where(ExceptionNote.exception_id == exception_id)
-            .order_by(ExceptionNote.at, ExceptionNote.id)
-        ).scalars()
-        ccy = p.currency if p is not None else row.currency
-        return ExceptionDetail(
-            id=row.id,
-            kind=row.kind,
-            cause=row.cause,
-            status=row.status,
-            owner=row.owner,
-            resolution=row.resolution,
-            detected_on=row.detected_on,
-            resolved_on=row.resolved_on,
-            amount=Money(row.amount_minor, row.currency),
-            payment_id=row.payment_id,
-            payment_number=p.number if p is not None else "",
-            payment_date=p.payment_date if p is not None else None,
-            payment_amount=Money(p.amount_minor, ccy) if p is not None else None,
-            payment_unallocated=Money(p.unallocated_minor, ccy) if p is not None else None,
-            payer_name=p.payer_name if p is not None else "",
-            reference=p.reference if p is not None else "",
-            invoice_id=row.invoice_id,
-            invoice_number=inv.number if inv is not None else "",
-            customer_id=c.id if c is not None else None,
-            customer_code=c.code if c is not None else "",
-            customer_name=c.name if c is not None else "",
-            notes=tuple(ExceptionNoteDTO(n.at, n.author, n.text) for n in notes),
-            version=row.version_id,
-        )
-
-
 # ---- unidentified receipts ---------------------------------------------------------------------
 
 
@@ -385,9 +347,7 @@ def _resolve_unidentified(
     ).scalars()
     done = []
     for row in rows:
-        row.status = "resolved"
-        row.resolution = f"Assigned to customer {customer.code} {customer.name}"
-        row.resolved_on = ctx.clock.today()
+        _resolve(row, f"Assigned to customer {customer.code} {customer.name}", ctx.clock.today())
         row.customer_id = customer.id
         if not row.owner:
             row.owner = customer.collector

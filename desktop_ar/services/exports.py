@@ -21,6 +21,7 @@ __all__ = [
     "AGING_BY",
     "AGING_FORMATS",
     "KIND_TITLES",
+    "OVERDUE_TITLES",
     "aging_columns",
     "aging_row_values",
     "aging_to_dict",
@@ -36,8 +37,20 @@ KIND_TITLES = {
     "credit_note": "Credit note",
     "unallocated_payment": "Unallocated payment",
 }
+# Overdue reason and agreed measure codes → English titles (the xlsx and the text table).
+OVERDUE_TITLES = {
+    "funds_tight": "Funds tight",
+    "order_error": "Order error",
+    "dispute": "Dispute",
+    "quality_complaint": "Quality complaint",
+    "extended_due_date": "Extended due date",
+    "instalment_plan": "Instalment plan",
+    "other": "Other",
+}
 _BASIS_TITLES = {"due": "days past due date", "invoice": "days since invoice date"}
 _INVOICE_KEYS = ("invoice_number", "invoice_date", "due_date", "days_overdue")
+# Added after "total" so the columns before them keep their places.
+_REASON_KEYS = ("overdue_reason", "agreed_measure")
 
 
 def _check_by(by: str) -> None:
@@ -83,9 +96,10 @@ def aging_row_values(report: AgingReport, row: AgingRow, by: str) -> dict[str, A
 
     Returns:
         ``customer_code, customer_name, kind, [invoice_number, invoice_date, due_date,
-        days_overdue], <bucket labels…>, total``. For credit notes and unallocated payments the
-        document number and date fill ``invoice_number`` / ``invoice_date`` and ``due_date`` is
-        ``None``.
+        days_overdue], <bucket labels…>, total[, overdue_reason, agreed_measure]``. For credit
+        notes and unallocated payments the document number and date fill ``invoice_number`` /
+        ``invoice_date``, and ``due_date``, ``overdue_reason`` and ``agreed_measure`` are
+        ``None``; the last two are codes (``funds_tight``, ``extended_due_date``…) or ``None``.
     """
     values: dict[str, Any] = {
         "customer_code": row.customer_code,
@@ -100,6 +114,9 @@ def aging_row_values(report: AgingReport, row: AgingRow, by: str) -> dict[str, A
     for label, amount in zip(report.buckets, row.amounts, strict=True):
         values[label] = amount
     values["total"] = row.total
+    if by == "invoice":
+        values["overdue_reason"] = row.overdue_reason
+        values["agreed_measure"] = row.measure
     return values
 
 
@@ -164,13 +181,15 @@ def aging_columns(report: AgingReport, by: str) -> list[str]:
         by: ``"customer"`` or ``"invoice"``.
 
     Returns:
-        ``customer_code, customer_name, kind, [invoice keys…], <buckets…>, total``.
+        ``customer_code, customer_name, kind, [invoice keys…], <buckets…>, total`` and, by
+        invoice, ``overdue_reason, agreed_measure``.
     """
     _check_by(by)
     head = ["customer_code", "customer_name", "kind"]
     if by == "invoice":
         head.extend(_INVOICE_KEYS)
-    return [*head, *report.buckets, "total"]
+    tail = list(_REASON_KEYS) if by == "invoice" else []
+    return [*head, *report.buckets, "total", *tail]
 
 
 def _write_csv(report: AgingReport, by: str, path: Path | None, stream: TextIO | None) -> None:
@@ -204,6 +223,8 @@ def _aging_sheets(report: AgingReport, by: str) -> list[Any]:
                 Column("Date", "date", width=12),
                 Column("Due", "date", width=12),
                 Column("Days overdue", "int", width=9),
+                Column("Overdue reason", width=16),
+                Column("Agreed measure", width=16),
             ]
         columns += [Column(label, "money", decimals) for label in report.buckets]
         columns.append(Column("Total", "money", decimals))
@@ -211,7 +232,13 @@ def _aging_sheets(report: AgingReport, by: str) -> list[Any]:
         for row in report_rows(aging, by):
             values = aging_row_values(report, row, by)
             values["kind"] = KIND_TITLES.get(row.kind, row.kind)
-            rows.append(list(values.values()))
+            codes = [values.pop(key, None) for key in _REASON_KEYS]
+            titles = [OVERDUE_TITLES.get(c, c) if c else None for c in codes]
+            cells = list(values.values())
+            if by == "invoice":  # the reason and measure read best next to the days overdue
+                at = len(_INVOICE_KEYS) + 3
+                cells[at:at] = titles
+            rows.append(cells)
         blanks = [None] * (len(columns) - len(report.buckets) - 2)
         totals = ["Total", *blanks, *aging.totals, aging.total]
         note = (

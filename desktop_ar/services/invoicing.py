@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -204,6 +205,9 @@ def create_invoice(ctx: ServiceContext, data: InvoiceInput) -> tuple[int, Change
 def void_invoice(ctx: ServiceContext, invoice_id: int, reason: str) -> Changes:
     """Void an invoice that nothing has been allocated to; its open amount becomes zero.
 
+    An invoice made from an order gives its quantities back to the order lines it billed, and
+    a fully invoiced order becomes ``confirmed`` again so the rest can be invoiced anew.
+
     Raises:
         UserFacingError: ``has_allocations`` while payments, credits or write-offs are applied
             to it; ``invalid`` when it is already void or no reason is given.
@@ -224,10 +228,39 @@ def void_invoice(ctx: ServiceContext, invoice_id: int, reason: str) -> Changes:
         invoice.status = "void"
         invoice.open_minor = 0
         invoice.notes = f"{invoice.notes}\nVoid: {reason.strip()}".strip()
+        order_id, order_before, order_after = _give_back_to_order(s, invoice_id)
         s.flush()
-        after = {"status": "void", "open_minor": 0, "reason": reason.strip()}
+        before.update(order_before)
+        after = {"status": "void", "open_minor": 0, "reason": reason.strip(), **order_after}
         audit.record(s, ctx, "void_invoice", "invoice", invoice_id, before=before, after=after)
-        return Changes(customers={invoice.customer_id}, invoices={invoice_id})
+        orders = {order_id} if order_id is not None else set()
+        return Changes(customers={invoice.customer_id}, invoices={invoice_id}, orders=orders)
+
+
+def _give_back_to_order(
+    s: Session, invoice_id: int
+) -> tuple[int | None, dict[str, Any], dict[str, Any]]:
+    """Take a voided invoice's quantities off its order lines: (order id, audit before, after)."""
+    rows = s.execute(
+        select(OrderLine, InvoiceLine.quantity)
+        .join(InvoiceLine, InvoiceLine.order_line_id == OrderLine.id)
+        .where(InvoiceLine.invoice_id == invoice_id)
+        .order_by(OrderLine.line_no)
+    ).all()
+    if not rows:
+        return None, {}, {}
+    order = get_row(s, Order, rows[0][0].order_id, "Order")
+    before = {"order_status": order.status, "order_invoiced": {}}
+    after = {"order_id": order.id, "order_invoiced": {}}
+    for line, quantity in rows:
+        before["order_invoiced"][line.line_no] = str(line.invoiced_quantity)
+        left = orders_calc.normalise_quantity(max(line.invoiced_quantity - quantity, Decimal(0)))
+        line.invoiced_quantity = left
+        after["order_invoiced"][line.line_no] = str(left)
+    if order.status == "invoiced" and any(ln.invoiced_quantity < ln.quantity for ln, _q in rows):
+        order.status = "confirmed"
+    after["order_status"] = order.status
+    return order.id, before, after
 
 
 def create_credit_note(  # noqa: PLR0917 - the agreed interface

@@ -37,7 +37,7 @@ from desktop_ar.services.adjustments import (
 )
 from desktop_ar.services.changes import Changes
 from desktop_ar.services.context import ServiceContext
-from desktop_ar.services.exceptions_queue import detect_for_payment
+from desktop_ar.services.exceptions_queue import detect_for_payment, resolve_for_reversal
 from desktop_ar.services.ledger import (
     apply_plan,
     get_row,
@@ -342,6 +342,9 @@ def unallocate(ctx: ServiceContext, allocation_id: int) -> Changes:
 def reverse_payment(ctx: ServiceContext, payment_id: int, on: date, reason: str) -> Changes:
     """Reverse a bounced or mistaken payment: every allocation is undone, the invoices reopen.
 
+    Its open exceptions are resolved (and a suspected duplicate of it on another receipt) in
+    the same transaction; the audit row lists them under ``resolved_exceptions``.
+
     Raises:
         UserFacingError: ``already_reversed`` the second time; ``invalid`` after a refund.
     """
@@ -367,10 +370,15 @@ def reverse_payment(ctx: ServiceContext, payment_id: int, on: date, reason: str)
         payment.unallocated_minor = payment.amount_minor
         payment.notes = f"{payment.notes}\nReversed: {reason.strip()}".strip()
         s.flush()
-        after = {**audit.snapshot(payment, _PAYMENT_AUDIT), "reason": reason.strip()}
+        resolved, others = resolve_for_reversal(s, payment, on, reason)
+        after = {
+            **audit.snapshot(payment, _PAYMENT_AUDIT),
+            "reason": reason.strip(),
+            "resolved_exceptions": resolved,
+        }
         audit.record(s, ctx, "reverse_payment", "payment", payment_id, before=before, after=after)
         customers = {payment.customer_id} if payment.customer_id is not None else set()
-        return Changes(customers=customers, invoices=invoices, payments={payment_id})
+        return Changes(customers=customers, invoices=invoices, payments={payment_id, *others})
 
 
 # The allocation dialog's reads and its one-transaction apply (manual amounts, early-payment

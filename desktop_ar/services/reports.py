@@ -38,6 +38,8 @@ def aging_items(
             due_date=r[7],
             open=Money(int(r[10]), r[8]),
             rate_to_base=r[9],
+            overdue_reason=r[11],
+            measure=r[12],
         )
         for r in source
     ]

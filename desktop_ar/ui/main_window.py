@@ -36,6 +36,7 @@ from desktop_ar.services.settings import get_settings
 from desktop_ar.ui.dialogs.as_of import AsOfDialog
 from desktop_ar.ui.formatting import format_date
 from desktop_ar.ui.prefs import app_settings
+from desktop_ar.ui.undo_stack import UndoStack
 
 if TYPE_CHECKING:
     from desktop_ar.services.context import ServiceContext
@@ -126,6 +127,8 @@ class MainWindow(QMainWindow):
         self._entries = pages if pages is not None else default_pages()
         self._pages: dict[str, QWidget] = {}
         self._company = ""
+        # Steps of this session that Edit > Undo can take back (dialogs push onto it).
+        self.undo_stack = UndoStack(ctx, self)
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
@@ -235,6 +238,14 @@ class MainWindow(QMainWindow):
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(quit_action)
 
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo_action = self._action(
+            self.tr("&Undo"), QKeySequence.StandardKey.Undo, self._on_undo_triggered
+        )
+        self.undo_action.setEnabled(False)
+        edit_menu.addAction(self.undo_action)
+        self.undo_stack.changed.connect(self._on_undo_stack_changed)
+
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.page_actions: dict[str, QAction] = {}
         for number, entry in enumerate(self._entries, start=1):
@@ -335,6 +346,13 @@ class MainWindow(QMainWindow):
         self.show_page("invoices")
         invoices = self._pages["invoices"]
         invoices.show_customer(customer_id, label)  # type: ignore[attr-defined]
+
+    def _on_undo_triggered(self) -> None:
+        self.undo_stack.undo_last(self)
+
+    def _on_undo_stack_changed(self) -> None:
+        self.undo_action.setText(self.undo_stack.undo_text())
+        self.undo_action.setEnabled(self.undo_stack.can_undo())
 
     def _on_open_triggered(self) -> None:
         if self._open_other is not None:

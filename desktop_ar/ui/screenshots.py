@@ -84,8 +84,8 @@ def _render_window(
 
 def _prepare(key: str, page: QWidget) -> None:
     """Fill the parts of a page that stay empty until the user clicks something."""
-    if key == "customers" and getattr(page, "row_count", lambda: 0)() > 0:
-        page.select_row(0)  # type: ignore[attr-defined]  # fills the customer panel
+    if key in ("customers", "exceptions") and getattr(page, "row_count", lambda: 0)() > 0:
+        page.select_row(0)  # type: ignore[attr-defined]  # fills the detail panel
     elif key == "aging":
         _settle(page)  # the report loads on the database thread
         table, model = page.table, page.model  # type: ignore[attr-defined]

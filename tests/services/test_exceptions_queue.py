@@ -280,3 +280,54 @@ def test_exception_list_filters_and_sorts(ctx, book) -> None:
     assert src.count(ctx, ListSpec(status="open")) == 2
     count, first = src.first_page(ctx, ListSpec(text="acme"), SortSpec("kind"), 10)
     assert (count, list(first)) == (1, [rows[2].id])
+
+
+def _exceptions(ctx, payment_id: int) -> list[tuple]:
+    """(kind, status, resolution, resolved_on) of a payment's exceptions."""
+    sql = (
+        "SELECT kind, status, resolution, resolved_on FROM payment_exceptions"
+        " WHERE payment_id = :p ORDER BY id"
+    )
+    with reader(ctx) as s:
+        return [tuple(r) for r in s.execute(text(sql), {"p": payment_id})]
+
+
+def test_reversal_resolves_the_payments_open_exceptions(ctx, book) -> None:
+    late = pay(ctx, book["cust"], "2026-02-23", "1000.00")  # late on INV-000001
+    (eid,) = exception_ids(ctx)
+    set_status(ctx, eid, "in_progress")
+    audits = audit_count(ctx)
+    changes = reverse_payment(ctx, late.payment_id, d("2026-02-25"), " bounced ")
+    assert _exceptions(ctx, late.payment_id) == [
+        ("late_payment", "resolved", "Payment reversed: bounced", "2026-02-25")
+    ]
+    assert changes.payments == {late.payment_id}
+    assert audit_count(ctx) == audits + 1  # one audit row for the whole reversal
+    after = json.loads(scalar(ctx, "SELECT after FROM audit_log WHERE action='reverse_payment'"))
+    assert after["resolved_exceptions"] == [eid]
+
+
+def test_reversing_one_of_a_duplicate_pair_resolves_the_other(ctx, book) -> None:
+    first = pay(ctx, book["cust"], "2026-01-10", "300.00", reference="TT 0110", allocate="none")
+    second = pay(ctx, book["cust"], "2026-01-13", "300.00", reference="TT 0110", allocate="none")
+    assert _exceptions(ctx, second.payment_id)[0][:2] == ("duplicate", "open")
+    changes = reverse_payment(ctx, first.payment_id, d("2026-01-15"), "keyed twice")
+    assert _exceptions(ctx, second.payment_id) == [
+        ("duplicate", "resolved", "Payment RC-000001 reversed: keyed twice", "2026-01-15")
+    ]
+    assert changes.payments == {first.payment_id, second.payment_id}
+    after = json.loads(scalar(ctx, "SELECT after FROM audit_log WHERE action='reverse_payment'"))
+    assert after["resolved_exceptions"] == [scalar(ctx, "SELECT id FROM payment_exceptions")]
+
+
+def test_a_duplicate_with_another_look_alike_stays_open(ctx, book) -> None:
+    pay(ctx, book["cust"], "2026-01-10", "300.00", reference="TT 0110", allocate="none")
+    second = pay(ctx, book["cust"], "2026-01-13", "300.00", reference="TT 0110", allocate="none")
+    third = pay(ctx, book["cust"], "2026-01-13", "300.00", allocate="none")  # same day as second
+    reverse_payment(ctx, third.payment_id, d("2026-01-15"), "keyed twice")
+    assert [r[:2] for r in _exceptions(ctx, second.payment_id)] == [("duplicate", "open")]
+    assert [r[1] for r in _exceptions(ctx, third.payment_id)] == ["resolved"]
+    other = make_customer(ctx, "Acme Ltd")
+    unrelated = pay(ctx, other, "2026-01-13", "300.00", reference="TT 0110", allocate="none")
+    reverse_payment(ctx, unrelated.payment_id, d("2026-01-15"), "wrong customer")
+    assert [r[:2] for r in _exceptions(ctx, second.payment_id)] == [("duplicate", "open")]

@@ -12,9 +12,18 @@ from desktop_ar.services.invoicing import (
     InvoiceInput,
     create_credit_note,
     create_invoice,
+    invoice_order,
     set_dispute,
     set_fapiao,
     void_invoice,
+)
+from desktop_ar.services.orders import (
+    OrderInput,
+    OrderLineInput,
+    confirm_order,
+    create_order,
+    get_order,
+    record_shipment,
 )
 from desktop_ar.services.payments import apply_credit_note
 from desktop_ar.services.uow import reader
@@ -219,3 +228,44 @@ def test_fapiao_and_dispute(ctx) -> None:
     assert scalar(ctx, "SELECT disputed FROM invoices WHERE id=:i", i=old) == 0
     assert audit_count(ctx, "set_dispute") == 2
     assert audit_count(ctx, "set_fapiao") == 2
+
+
+def test_voiding_an_order_invoice_gives_the_quantities_back(ctx) -> None:
+    def line(item: str, qty: str) -> OrderLineInput:
+        q = Decimal(qty)
+        return OrderLineInput(item=item, quantity=q, unit_price=m("10.00"), tax_rate=Decimal(0))
+
+    cid = make_customer(ctx, credit_limit=m("100000"))
+    data = OrderInput(
+        customer_id=cid, order_date=d("2026-06-20"), lines=[line("A", "3"), line("B", "2")]
+    )
+    oid, _ = create_order(ctx, data)
+    confirm_order(ctx, oid)
+    a, b = (ln.id for ln in get_order(ctx, oid).lines)
+    record_shipment(ctx, oid, d("2026-06-25"), "", {a: Decimal(3), b: Decimal(2)})
+    first, _ = invoice_order(ctx, oid, issue_date=d("2026-06-25"), quantities={a: Decimal(1)})
+    second, _ = invoice_order(ctx, oid, issue_date=d("2026-06-26"))  # the rest: 2 A, 2 B
+    assert get_order(ctx, oid).status == "invoiced"
+    audits = audit_count(ctx)
+
+    changes = void_invoice(ctx, second, "wrong price")
+    detail = get_order(ctx, oid)
+    assert [ln.invoiced for ln in detail.lines] == [Decimal(1), Decimal(0)]
+    assert detail.status == "confirmed"
+    assert changes.orders == {oid} and changes.invoices == {second}
+    assert audit_count(ctx) == audits + 1
+    after = row(ctx, "SELECT before, after FROM audit_log WHERE action = 'void_invoice'")
+    assert '"order_status": "invoiced"' in after[0] and '"order_status": "confirmed"' in after[1]
+    assert '"order_invoiced": {"1": "1", "2": "0"}' in after[1]
+    # The rest can be invoiced again, and the parts still add up to the order.
+    again, _ = invoice_order(ctx, oid, issue_date=d("2026-06-27"))
+    assert get_order(ctx, oid).status == "invoiced"
+    total = sum(
+        int(scalar(ctx, "SELECT amount_minor FROM invoices WHERE id = :i", i=i))
+        for i in (first, again)
+    )
+    assert total == get_order(ctx, oid).total.minor
+    void_invoice(ctx, first, "typo")  # a partly invoiced order stays confirmed
+    detail = get_order(ctx, oid)
+    assert detail.status == "confirmed" and [ln.invoiced for ln in detail.lines] == [2, 2]
+    assert check_book(ctx).ok

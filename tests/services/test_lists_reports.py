@@ -9,8 +9,10 @@ import pytest
 from desktop_ar.domain.aging import Buckets
 from desktop_ar.domain.errors import UserFacingError
 from desktop_ar.services import lists, reports
+from desktop_ar.services.exports import aging_to_dict
 from desktop_ar.services.lists import ListSpec, SortSpec
-from tests.services.helpers import d, m, make_customer, make_invoice, pay
+from desktop_ar.services.overdue_reasons import set_overdue_reason
+from tests.services.helpers import d, m, make_customer, make_invoice, pay, scalar
 
 AS_OF = date(2026, 6, 30)
 
@@ -175,3 +177,30 @@ def test_summed_aging_equals_item_aging(book, as_of, basis) -> None:
             (r.customer_id, r.kind, r.amounts) for r in s.by_customer
         ]
     assert fast.base_totals == slow.base_totals
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, date(2026, 2, 28)])  # maintained and recomputed
+def test_aging_items_carry_the_overdue_reason_and_measure(book, as_of) -> None:
+    ctx, _a, _b = book
+    a1 = scalar(ctx, "SELECT id FROM invoices WHERE number = 'INV-A1'")
+    set_overdue_reason(ctx, a1, "funds_tight", "cash flow", measure="instalment_plan")
+    report = reports.aging(ctx, as_of=as_of, detail=True)
+    [cny] = report.currencies
+    rows = {(r.kind, r.document_number): r for r in cny.by_item}
+    a1_row = rows[("invoice", "INV-A1")]
+    assert (a1_row.overdue_reason, a1_row.measure) == ("funds_tight", "instalment_plan")
+    others = [r for key, r in rows.items() if key != ("invoice", "INV-A1")]
+    assert all(r.overdue_reason is None and r.measure is None for r in others)
+    assert all(r.overdue_reason is None for r in cny.by_customer)
+    by_invoice = {
+        r["invoice_number"]: r for r in aging_to_dict(report, by="invoice")["currencies"][0]["rows"]
+    }
+    assert by_invoice["INV-A1"]["overdue_reason"] == "funds_tight"
+    assert by_invoice["INV-A1"]["agreed_measure"] == "instalment_plan"
+    assert all(
+        r["overdue_reason"] is None and r["agreed_measure"] is None
+        for n, r in by_invoice.items()
+        if n != "INV-A1"
+    )
+    by_customer = aging_to_dict(report, by="customer")["currencies"][0]["rows"]
+    assert not any("overdue_reason" in r or "agreed_measure" in r for r in by_customer)

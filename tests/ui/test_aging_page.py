@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush
 
 from desktop_ar.domain.aging import AgingRow
 from desktop_ar.domain.money import Money
+from desktop_ar.services.overdue_reasons import set_overdue_reason
 from desktop_ar.ui.formatting import format_money
 from desktop_ar.ui.models.aging_model import AgingCustomerModel, AgingFilterProxy
 from desktop_ar.ui.models.roles import Role
@@ -202,3 +203,25 @@ def test_set_as_of_while_hidden_waits_for_show(qtbot, page: AgingPage) -> None:
         page.show()
     assert page.currency().total.minor == sum(column(page, page.model.total_column()))
     assert "2026-04-30" in page.status_label.text()
+
+
+def test_drill_down_shows_overdue_reason_and_measure(qtbot, book) -> None:
+    late = book.invoices[0]  # C001, due 2026-05-01
+    set_overdue_reason(book.ctx, late, "quality_complaint", measure="extended_due_date")
+    page = AgingPage(book.ctx, as_of=AS_OF)
+    qtbot.addWidget(page)
+    page.resize(1300, 800)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.show()
+    with qtbot.waitSignal(page.items_loaded, timeout=10_000):
+        page.show_customer(book.shmy)
+    items = page.items_model
+    head = headers(items)
+    reason, measure = head.index("Overdue reason"), head.index("Agreed measure")
+    assert head[-1] == "Open" and measure == reason + 1
+    shown = {
+        items.index(r, 0).data(): (items.index(r, reason).data(), items.index(r, measure).data())
+        for r in range(items.rowCount())
+    }
+    assert ("Quality complaint", "Extended due date") in shown.values()
+    assert ("", "") in shown.values()  # the other invoice has none

@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_ar.domain.money import Money
 from desktop_ar.services.customers import customer_detail, customer_input, update_customer
+from desktop_ar.services.payments import PaymentInput, record_payment
 from desktop_ar.ui.dialogs.customer_dialog import CustomerDialog
+from desktop_ar.ui.main_window import MainWindow
 from desktop_ar.ui.pages.customer_card import CustomerCardDialog
 from desktop_ar.ui.pages.customers import CustomersPage
 from desktop_ar.ui.pages.invoices import InvoicesPage
-from desktop_ar.ui.tasks import wait_for_idle
+from desktop_ar.ui.tasks import BackgroundOp, wait_for_idle
 from tests.services.helpers import audit_count, row, scalar
 
 AS_OF = date(2026, 6, 30)
@@ -220,3 +222,42 @@ def test_overdue_reason_with_an_extended_due_date(qtbot, book) -> None:
     qtbot.waitUntil(
         lambda: page.model.index(row_index, reason_col).data() == "Funds tight", timeout=3000
     )
+
+
+def test_an_open_card_follows_changes_made_elsewhere(qtbot, book) -> None:
+    window = MainWindow(book.ctx, as_of=AS_OF)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("customers")
+    card = window.page("customers").actions_.open_card(book.shmy)
+    qtbot.waitUntil(lambda: card.data is not None, timeout=3000)
+    wait_for_idle()
+    balance = card.data.detail.balance
+    loads: list[object] = []
+    card.loaded.connect(loads.append)
+
+    def receipt(customer_id: int, amount: str):
+        data = PaymentInput(customer_id, date(2026, 6, 29), Money.of(amount, "CNY"))
+        return lambda _progress: record_payment(book.ctx, data)
+
+    # A receipt for someone else, posted on the Payments page: the card stays as it is.
+    window.show_page("payments")
+    BackgroundOp(window.page("payments"), receipt(book.acme, "10.00")).run()
+    wait_for_idle()
+    qtbot.wait(50)
+    assert loads == []
+    # One for this customer: the open card reloads its figures and its payments list.
+    with qtbot.waitSignal(card.loaded, timeout=3000):
+        BackgroundOp(window.page("payments"), receipt(book.shmy, "500.00")).run()
+    assert card.data.detail.balance == balance - Money.of("500.00", "CNY")
+    qtbot.waitUntil(lambda: card.payments.rowCount() == 2, timeout=3000)
+    # Changes made from the card itself come back through the fan-out: loaded once, not twice.
+    loads.clear()
+    dialog = card.log_contact("call")
+    type_text(dialog.summary_edit, "催款")
+    type_text(dialog.follow_up_edit, "2026/7/5")
+    with qtbot.waitSignal(card.loaded, timeout=3000):
+        qtbot.keyClick(dialog.follow_up_edit, Qt.Key.Key_Return)
+    wait_for_idle()
+    qtbot.wait(50)
+    assert len(loads) == 1

@@ -11,7 +11,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop_ar.services.progress import NullProgress
-from desktop_ar.ui.screenshots import render_all
+from desktop_ar.ui.pages.exceptions import ExceptionsPage
+from desktop_ar.ui.screenshots import _prepare, render_all
+from tests.services.helpers import pay
 
 AS_OF = date(2026, 6, 30)
 PAGES = ("customers", "orders", "invoices", "payments", "exceptions", "aging")
@@ -56,3 +58,21 @@ def test_render_all_writes_every_page(qapp, seeded, tmp_path: Path, ui_settings:
     assert QApplication.font() == font
     assert os.environ["DESKTOP_AR_SETTINGS"] == str(ui_settings)
     assert not ui_settings.exists()  # the window's layout went to a scratch file
+
+
+def test_exceptions_page_is_shot_with_the_first_exception_open(qtbot, book) -> None:
+    """Like the customers page, the picture shows a selected row and its detail pane."""
+    pay(book.ctx, None, "2026-06-20", "321.00")  # unidentified
+    pay(book.ctx, book.acme, "2026-06-25", "150.00")  # overpayment
+    page = ExceptionsPage(book.ctx, as_of=AS_OF)
+    qtbot.addWidget(page)
+    page.resize(1400, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.row_count() > 0, timeout=3000)
+    _prepare("exceptions", page)
+    first = page.model.row_id(0)
+    assert page.current_id() == first
+    qtbot.waitUntil(
+        lambda: page.panel.detail is not None and page.panel.detail.id == first, timeout=3000
+    )

@@ -159,8 +159,11 @@ def _line_open(as_of: date, current: bool) -> tuple[Any, list[ColumnElement[bool
 
 
 # One aging source row: customer id, code, name, kind, document id, number, document date,
-# due date, currency, rate to base, open amount (positive).
-AgingSourceRow = tuple[int, str, str, str, int, str, date, date, str, Decimal, int]
+# due date, currency, rate to base, open amount (positive), overdue reason code, agreed measure
+# code (both None for credit notes and payments, and for invoices without them).
+AgingSourceRow = tuple[
+    int, str, str, str, int, str, date, date, str, Decimal, int, str | None, str | None
+]
 
 
 def aging_rows(
@@ -171,6 +174,7 @@ def aging_rows(
     Documents dated after ``as_of`` are left out. When ``as_of`` is on or after the latest
     activity in the book, the maintained open amounts are exact and read through the partial
     indexes; otherwise open amounts are recomputed from the allocations live on that date.
+    Invoice lines carry their invoice's overdue reason and agreed measure codes.
     """
     current = is_current(session, as_of)
     rows: list[AgingSourceRow] = []
@@ -188,6 +192,8 @@ def aging_rows(
             Invoice.currency,
             Invoice.exchange_rate,
             line_open.label("open"),
+            Invoice.overdue_reason_code,
+            Invoice.agreed_measure,
         )
         .select_from(ScheduleLine)
         .join(Invoice, Invoice.id == ScheduleLine.invoice_id)
@@ -283,7 +289,7 @@ def _credit_rows(
     for stmt in (pay_stmt, cn_stmt):
         for r in session.execute(stmt):
             if r[10] > 0:
-                out.append(tuple(r))  # type: ignore[arg-type]
+                out.append((*r, None, None))  # type: ignore[arg-type]
     return out
 
 

@@ -25,12 +25,20 @@ from desktop_ar.services.uow import reader
 
 @dataclass(frozen=True, slots=True)
 class ListSpec:
-    """What to show: free text, a status filter, one customer's documents, the as-of date."""
+    """What to show: free text, a status filter, one customer's documents, the as-of date.
+
+    ``date_from`` / ``date_to`` keep the rows whose date lies in the range (both ends included,
+    either end None = open ended). Which date is the list's ``date_fields``: the first one
+    unless ``date_field`` names another (the invoices list offers ``issue`` and ``due``).
+    """
 
     text: str = ""
     status: str = "all"
     customer_id: int | None = None
     as_of: date | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    date_field: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +174,31 @@ class SqlList:
     statuses: ClassVar[tuple[str, ...]]
     model: ClassVar[Any]
     materialize_text: ClassVar[bool] = True
+    # The dates a list can be filtered on (name → column); the first is the default.
+    date_fields: ClassVar[tuple[str, ...]] = ()
 
     def _conditions(self, spec: ListSpec, as_of: date) -> list[ColumnElement[bool]]:
         raise NotImplementedError
+
+    def _date_column(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def _date_range(self, column: Any, spec: ListSpec) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
+        if spec.date_from is not None:
+            conds.append(column >= spec.date_from)
+        if spec.date_to is not None:
+            conds.append(column <= spec.date_to)
+        return conds
+
+    def _date_conditions(self, spec: ListSpec) -> list[ColumnElement[bool]]:
+        """``spec``'s date range on the chosen date column (a plain range: index friendly)."""
+        if spec.date_from is None and spec.date_to is None:
+            return []
+        name = spec.date_field or (self.date_fields[0] if self.date_fields else "")
+        if name not in self.date_fields:
+            raise UserFacingError("invalid", field="date", reason=f"unknown date {name!r}")
+        return self._date_range(self._date_column(name), spec)
 
     def _sort_column(self, key: str, as_of: date) -> Any:
         raise NotImplementedError
@@ -178,7 +208,7 @@ class SqlList:
 
     def _filtered(self, spec: ListSpec, as_of: date) -> Select[Any]:
         _check_status(spec.status, self.statuses)
-        conds = self._conditions(spec, as_of)
+        conds = [*self._conditions(spec, as_of), *self._date_conditions(spec)]
         stmt = select(self.model.id)
         return stmt.where(*conds) if conds else stmt
 

@@ -59,6 +59,7 @@ class ExceptionList(SqlList):
     sort_keys = ("detected_on", "kind", "customer", "amount", "status", "owner")
     statuses = ("unresolved", "all", "open", "in_progress", "resolved", "mine")
     model = PaymentException
+    date_fields = ("detected",)
 
     def __init__(self, user: str | None = None) -> None:
         self._user = user
@@ -86,6 +87,9 @@ class ExceptionList(SqlList):
     ) -> tuple[int, array[int]]:
         """Count and first ids."""
         return SqlList.first_page(self._bound(ctx), ctx, spec, sort, limit)
+
+    def _date_column(self, name: str) -> Any:
+        return PaymentException.detected_on
 
     def _conditions(self, spec: ListSpec, as_of: date) -> list[ColumnElement[bool]]:
         e = PaymentException

@@ -64,6 +64,10 @@ class InvoiceList(SqlList):
     sort_keys = ("number", "customer", "issue_date", "due_date", "amount", "open", "status")
     statuses = ("all", "open", "overdue", "paid", "disputed", "void", "no_fapiao")
     model = Invoice
+    date_fields = ("issue", "due")
+
+    def _date_column(self, name: str) -> Any:
+        return Invoice.due_date if name == "due" else Invoice.issue_date
 
     def _conditions(self, spec: ListSpec, as_of: date) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []

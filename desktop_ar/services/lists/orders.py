@@ -60,6 +60,10 @@ class OrderList(SqlList):
     sort_keys = ("number", "customer", "order_date", "delivery_date", "total", "status")
     statuses = ("all", "draft", "confirmed", "uninvoiced", "invoiced", "cancelled")
     model = Order
+    date_fields = ("order", "delivery")
+
+    def _date_column(self, name: str) -> Any:
+        return Order.delivery_date if name == "delivery" else Order.order_date
 
     def _conditions(self, spec: ListSpec, as_of: date) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []

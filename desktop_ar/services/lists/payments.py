@@ -42,6 +42,10 @@ class PaymentList(SqlList):
     sort_keys = ("number", "customer", "payment_date", "amount", "unallocated", "status")
     statuses = ("all", "posted", "unallocated", "reversed", "unidentified")
     model = Payment
+    date_fields = ("payment",)
+
+    def _date_column(self, name: str) -> Any:
+        return Payment.payment_date
 
     def _conditions(self, spec: ListSpec, as_of: date) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []

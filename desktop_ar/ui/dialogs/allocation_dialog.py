@@ -35,6 +35,7 @@ from desktop_ar.ui.errors import error_text
 from desktop_ar.ui.formatting import format_date, format_money
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.tasks import BackgroundOp, QueryOp
+from desktop_ar.ui.undo_stack import record_undo
 from desktop_ar.ui.widgets.money_edit import MoneyEdit
 
 if TYPE_CHECKING:
@@ -307,6 +308,7 @@ class AllocationDialog(QDialog):
         ).success(self._on_applied).failure(self._show_failure).run()
 
     def _on_applied(self, changes: Changes) -> None:
+        record_undo(self, "apply_allocation", self.payment_id)  # Edit > Undo
         self.applied.emit(changes)
         self._save_geometry()
         super().accept()

@@ -37,6 +37,7 @@ from desktop_ar.ui.errors import error_text
 from desktop_ar.ui.models.cells import code_label
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.tasks import BackgroundOp, QueryOp
+from desktop_ar.ui.undo_stack import record_undo
 from desktop_ar.ui.widgets.contacts_table import ContactsTable
 from desktop_ar.ui.widgets.money_edit import MoneyEdit
 
@@ -294,6 +295,7 @@ class CustomerDialog(QDialog):
         ).failure(self._on_save_failed).run()
 
     def _on_saved(self, result: tuple[int, Changes]) -> None:
+        record_undo(self, "update_customer", result[0])  # Edit > Undo (edits, not new ones)
         self.customer_id = result[0]
         self.saved.emit(result[0])
         super().accept()

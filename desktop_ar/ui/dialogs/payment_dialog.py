@@ -33,6 +33,7 @@ from desktop_ar.ui.errors import error_text, show_error
 from desktop_ar.ui.models.cells import code_label
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.tasks import BackgroundOp, QueryOp
+from desktop_ar.ui.undo_stack import record_undo
 from desktop_ar.ui.widgets.customer_picker import CustomerPicker
 from desktop_ar.ui.widgets.date_field import DateField
 from desktop_ar.ui.widgets.money_edit import MoneyEdit
@@ -268,6 +269,7 @@ class PaymentDialog(QDialog):
 
     def _on_saved(self, outcome: tuple[payments.PaymentResult, Changes]) -> None:
         self.result = outcome[0]
+        record_undo(self, "record_payment", outcome[0].payment_id)  # Edit > Undo
         settings = app_settings()
         settings.setValue("dialogs/payment/after", self.after.currentData())
         settings.setValue("dialogs/payment/geometry", self.saveGeometry())

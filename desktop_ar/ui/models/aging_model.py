@@ -24,6 +24,7 @@ from desktop_ar.domain.aging import AgingRow
 from desktop_ar.domain.money import Money
 from desktop_ar.domain.search_text import normalise_query, search_keys
 from desktop_ar.ui.formatting import format_date, format_money, plain_money
+from desktop_ar.ui.models.cells import code_label
 from desktop_ar.ui.models.roles import Role
 
 __all__ = [
@@ -57,6 +58,8 @@ _HEADERS = {
     "due_date": QT_TRANSLATE_NOOP("aging", "Due"),
     "days_overdue": QT_TRANSLATE_NOOP("aging", "Days"),
     "bucket": QT_TRANSLATE_NOOP("aging", "Bucket"),
+    "reason": QT_TRANSLATE_NOOP("aging", "Overdue reason"),
+    "measure": QT_TRANSLATE_NOOP("aging", "Agreed measure"),
     "open": QT_TRANSLATE_NOOP("aging", "Open"),
 }
 _CURRENT = QT_TRANSLATE_NOOP("aging", "Current")
@@ -225,10 +228,20 @@ class AgingCustomerModel(_RowsModel):
 
 
 class AgingItemsModel(_RowsModel):
-    """The open items of one customer: number, kind, dates, days overdue, bucket, open amount."""
+    """One customer's open items: number, kind, dates, days, bucket, reason, measure, open."""
 
     def _keys(self) -> list[str]:
-        return ["number", "kind", "document_date", "due_date", "days_overdue", "bucket", "open"]
+        return [
+            "number",
+            "kind",
+            "document_date",
+            "due_date",
+            "days_overdue",
+            "bucket",
+            "reason",
+            "measure",
+            "open",
+        ]
 
     def _value(self, row: AgingRow, key: str) -> Any:
         if key == "number":
@@ -244,6 +257,9 @@ class AgingItemsModel(_RowsModel):
         if key == "bucket":
             index = next((i for i, m in enumerate(row.amounts) if m.minor), 0)
             return bucket_header(self._labels[index]) if self._labels else ""
+        if key in ("reason", "measure"):
+            code = row.overdue_reason if key == "reason" else row.measure
+            return code_label(code) if code else ""
         return row.total
 
 

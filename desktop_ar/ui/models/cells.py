@@ -11,6 +11,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from desktop_ar.ui.formatting import format_date
 
 # Status values from the services → English labels (translated in the "status" context).
+# Every status a service or list filter uses is here, so a label never depends on which page
+# module happened to be imported first.
 STATUS_LABELS: dict[str, str] = {
     "all": QT_TRANSLATE_NOOP("status", "All"),
     "active": QT_TRANSLATE_NOOP("status", "Active"),
@@ -27,6 +29,18 @@ STATUS_LABELS: dict[str, str] = {
     "unallocated": QT_TRANSLATE_NOOP("status", "Unallocated"),
     "reversed": QT_TRANSLATE_NOOP("status", "Reversed"),
     "unidentified": QT_TRANSLATE_NOOP("status", "Unidentified"),
+    "no_fapiao": QT_TRANSLATE_NOOP("status", "Without fapiao"),
+    # Orders.
+    "draft": QT_TRANSLATE_NOOP("status", "Draft"),
+    "confirmed": QT_TRANSLATE_NOOP("status", "Confirmed"),
+    "uninvoiced": QT_TRANSLATE_NOOP("status", "Delivered, not invoiced"),
+    "invoiced": QT_TRANSLATE_NOOP("status", "Invoiced"),
+    "cancelled": QT_TRANSLATE_NOOP("status", "Cancelled"),
+    # Payment exceptions and disputes ("open" is above).
+    "unresolved": QT_TRANSLATE_NOOP("status", "To do"),
+    "in_progress": QT_TRANSLATE_NOOP("status", "In progress"),
+    "resolved": QT_TRANSLATE_NOOP("status", "Resolved"),
+    "mine": QT_TRANSLATE_NOOP("status", "Mine (to do)"),
 }
 
 
@@ -54,6 +68,13 @@ LABELS: dict[str, str] = {
     "visit": QT_TRANSLATE_NOOP("labels", "Visit"),
     "feedback": QT_TRANSLATE_NOOP("labels", "Feedback"),
     "complaint": QT_TRANSLATE_NOOP("labels", "Complaint"),
+    # Payment exception kinds.
+    "short_payment": QT_TRANSLATE_NOOP("labels", "Short payment"),
+    "overpayment": QT_TRANSLATE_NOOP("labels", "Overpayment"),
+    "late_payment": QT_TRANSLATE_NOOP("labels", "Late payment"),
+    "unidentified": QT_TRANSLATE_NOOP("labels", "Unidentified payment"),
+    "duplicate": QT_TRANSLATE_NOOP("labels", "Suspected duplicate"),
+    "disputed_invoice": QT_TRANSLATE_NOOP("labels", "Paid on disputed invoice"),
 }
 
 

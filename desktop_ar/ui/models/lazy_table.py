@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from array import array
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -217,8 +218,8 @@ class LazyTableModel(QAbstractTableModel):
         return page.get(row_id) if row_id is not None else None
 
     def _query_spec(self) -> ListSpec:
-        if self._spec.as_of is None:
-            return ListSpec(self._spec.text, self._spec.status, self._spec.customer_id, self._as_of)
+        if self._spec.as_of is None:  # keep every other field (dates too)
+            return replace(self._spec, as_of=self._as_of)
         return self._spec
 
     def _fetch_ids(self, offset: int, limit: int | None) -> None:

@@ -204,7 +204,7 @@ class AgingPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
-        for col, width in enumerate((140, 150, 100, 100, 70, 90)):
+        for col, width in enumerate((140, 150, 100, 100, 70, 90, 130, 130)):
             self.items_table.setColumnWidth(col, width)
 
     def _size_columns(self) -> None:

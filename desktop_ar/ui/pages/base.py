@@ -21,7 +21,11 @@ from desktop_ar.ui.models.cells import ColumnSpec
 from desktop_ar.ui.models.lazy_table import LazyTableModel
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.widgets.filter_bar import FilterBar
-from desktop_ar.ui.widgets.table_view import copy_selection, make_table_view
+from desktop_ar.ui.widgets.table_view import (
+    copy_selection,
+    install_column_chooser,
+    make_table_view,
+)
 
 if TYPE_CHECKING:
     from desktop_ar.services.context import ServiceContext
@@ -45,9 +49,13 @@ class ListPage(QWidget):
         self._as_of = as_of
         self._pending: str | None = None  # "stale" | "refresh" while hidden
         self.model = LazyTableModel(ctx, self.list_source(), self.columns, as_of=as_of, parent=self)
-        self.filter_bar = FilterBar(self.list_source().statuses, self)
+        source = self.list_source()
+        date_fields = tuple(getattr(source, "date_fields", ()))
+        self.filter_bar = FilterBar(source.statuses, self, date_fields=date_fields, as_of=as_of)
         self.view = make_table_view(self.model, self)
         self.view.setObjectName(f"{self.name}View")
+        # Right-click on the header hides or shows columns; the layout is saved at once.
+        install_column_chooser(self.view, self.save_state)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -75,6 +83,7 @@ class ListPage(QWidget):
         header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         self.filter_bar.filter_changed.connect(self._on_filter_changed)
         self.filter_bar.status_changed.connect(self._on_filter_changed)
+        self.filter_bar.dates_changed.connect(lambda: self._on_filter_changed(""))
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
         self.view.activated.connect(self._on_view_activated)
         copy = QShortcut(QKeySequence.StandardKey.Copy, self.view)
@@ -90,9 +99,14 @@ class ListPage(QWidget):
         raise NotImplementedError
 
     def list_spec(self) -> ListSpec:
-        """What the list shows now (filter text and status; subclasses may add more)."""
+        """What the list shows now (text, status, date range; subclasses may add more)."""
+        date_from, date_to = self.filter_bar.date_range()
         return ListSpec(
-            text=self.filter_bar.text().strip(), status=self.filter_bar.current_status()
+            text=self.filter_bar.text().strip(),
+            status=self.filter_bar.current_status(),
+            date_from=date_from,
+            date_to=date_to,
+            date_field=self.filter_bar.date_field(),
         )
 
     def row_count(self) -> int:
@@ -104,6 +118,8 @@ class ListPage(QWidget):
     def set_as_of(self, as_of: date) -> None:
         self._as_of = as_of
         self.model.set_as_of(as_of)
+        if self.filter_bar.set_as_of(as_of):  # "This month" moved with the as-of date
+            self.model.set_query(self.list_spec())
 
     def refresh(self) -> None:
         """Re-run the query (F5), keeping the selected record selected when it is still listed."""

@@ -17,6 +17,7 @@ from desktop_ar.ui.tasks import BackgroundOp
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from desktop_ar.services.changes import Changes
     from desktop_ar.services.lists import CustomerRow
     from desktop_ar.ui.pages.customers import CustomersPage
 
@@ -115,6 +116,11 @@ class CustomerActions(QObject):
         card.raise_()
         card.activateWindow()
         return card
+
+    def forward_to_cards(self, changes: Changes) -> None:
+        """Pass the main window's fan-out on to the open cards (each decides if it cares)."""
+        for card in list(self.cards.values()):
+            card.on_book_changes(changes)
 
     def toggle_status(self) -> None:
         row = self.current_row()

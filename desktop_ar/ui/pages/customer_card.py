@@ -7,7 +7,6 @@ orders, the contact log and disputes, with the actions that belong to each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -28,15 +27,10 @@ from PySide6.QtWidgets import (
 
 from desktop_ar.domain.customer_value import describe_rule
 from desktop_ar.domain.money import Money
-from desktop_ar.services import activity, lists
-from desktop_ar.services.customer_archive import (
-    TierFigures,
-    customer_behaviour,
-    customer_tier_figures,
-)
-from desktop_ar.services.customers import CustomerDetail, customer_detail
+from desktop_ar.services import lists
+from desktop_ar.services.customers import CustomerDetail
 from desktop_ar.services.lists import ListSpec, SortSpec
-from desktop_ar.ui.dialogs.changes_relay import forward_changes
+from desktop_ar.ui.dialogs.changes_relay import forward_changes, touches_customer
 from desktop_ar.ui.dialogs.contact_log_dialog import ContactLogDialog
 from desktop_ar.ui.dialogs.dispute_dialog import OpenDisputeDialog, ResolveDisputeDialog
 from desktop_ar.ui.dialogs.overdue_reason_dialog import OverdueReasonDialog
@@ -48,6 +42,7 @@ from desktop_ar.ui.models.columns import (
     CUSTOMER_CARD_PAYMENT_COLUMNS,
 )
 from desktop_ar.ui.models.lazy_table import NEGATIVE_COLOR, LazyTableModel
+from desktop_ar.ui.pages.customer_card_data import CardData, load_card
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.tasks import QueryOp
 from desktop_ar.ui.widgets.customer_activity import (
@@ -59,42 +54,12 @@ from desktop_ar.ui.widgets.customer_activity import (
 from desktop_ar.ui.widgets.table_view import make_table_view
 
 if TYPE_CHECKING:
-    from desktop_ar.domain.customer_value import Behaviour
     from desktop_ar.services.changes import Changes
     from desktop_ar.services.context import ServiceContext
 
 _GEOMETRY = "dialogs/customer_card/geometry"
 _RED = f"color: {NEGATIVE_COLOR.name()};"
 _RED_BAR = f"QProgressBar::chunk {{ background-color: {NEGATIVE_COLOR.name()}; }}"
-
-
-@dataclass(frozen=True, slots=True)
-class CardData:
-    """Everything the card shows besides the lazy lists, loaded in one go."""
-
-    detail: CustomerDetail
-    behaviour: Behaviour
-    tier: TierFigures
-    log: list[activity.LogEntry]
-    disputes: list[activity.DisputeRow]
-    orders: list[activity.OrderSummary]
-    open_invoices: list[tuple[int, str, Money]]
-
-
-def load_card(ctx: ServiceContext, customer_id: int, as_of: date) -> CardData:
-    """Read what the card shows (runs on the database thread)."""
-    spec = ListSpec(status="open", customer_id=customer_id, as_of=as_of)
-    ids = lists.invoices.ids(ctx, spec, SortSpec("due_date"), 0, 500)
-    open_rows = [(r.id, r.number, r.open) for r in lists.invoices.rows(ctx, ids, as_of)]
-    return CardData(
-        customer_detail(ctx, customer_id, as_of),
-        customer_behaviour(ctx, customer_id, as_of),
-        customer_tier_figures(ctx, customer_id, as_of),
-        activity.contact_log(ctx, customer_id),
-        activity.disputes(ctx, customer_id),
-        activity.customer_orders(ctx, customer_id),
-        open_rows,
-    )
 
 
 def _money(m: Money) -> str:
@@ -120,6 +85,7 @@ class CustomerCardDialog(QDialog):
         self.customer_id = customer_id
         self.as_of = as_of
         self.data: CardData | None = None
+        self._own: Changes | None = None  # the last changes made from this card
         self.setWindowTitle(self.tr("Customer card"))
 
         self.name_label = QLabel(self)
@@ -204,7 +170,7 @@ class CustomerCardDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.error_label)
         layout.addWidget(self.tabs, 1)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.reload)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh_all)
         geometry = app_settings().value(_GEOMETRY)
         if not (geometry and self.restoreGeometry(geometry)):
             self.resize(1000, 680)
@@ -245,10 +211,20 @@ class CustomerCardDialog(QDialog):
 
     def on_changes(self, changes: Changes) -> None:
         """Changes made from this card: refresh it, then tell the main window."""
+        self._own = changes  # the fan-out brings them back (on_book_changes): done already
+        self.refresh_all()
+        forward_changes(self, changes)
+
+    def on_book_changes(self, changes: Changes) -> None:
+        """Changes made anywhere (the main window's fan-out): reload if they concern this card."""
+        rows = {"invoice_row": self.invoices.row_of_id, "payment_row": self.payments.row_of_id}
+        if changes is not self._own and touches_customer(changes, self.customer_id, **rows):
+            self.refresh_all()
+
+    def refresh_all(self) -> None:
         self.payments.refresh()
         self.invoices.refresh()
         self.reload()
-        forward_changes(self, changes)
 
     def _on_failed(self, exc: BaseException) -> None:
         self.error_label.setText(error_text(exc))

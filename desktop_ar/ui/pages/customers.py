@@ -84,6 +84,7 @@ class CustomersPage(ListPage):
     def on_changes(self, changes: Changes) -> None:
         super().on_changes(changes)
         self.actions_.update()
+        self.actions_.forward_to_cards(changes)  # open cards follow changes made elsewhere
 
     def save_state(self) -> None:
         super().save_state()

@@ -10,32 +10,13 @@ from PySide6.QtWidgets import QSplitter, QWidget
 
 from desktop_ar.services.lists import ListSource
 from desktop_ar.services.lists.exceptions import exceptions as exception_list
-from desktop_ar.ui.models.cells import LABELS, STATUS_LABELS, ColumnSpec
+from desktop_ar.ui.models.cells import ColumnSpec
 from desktop_ar.ui.pages.base import ListPage
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.widgets.exception_panel import ExceptionPanel
 
 if TYPE_CHECKING:
     from desktop_ar.services.context import ServiceContext
-
-# Exception kinds (a "label" column) and the queue's statuses, next to the shared ones.
-# setdefault: a label the shared tables gain later wins.
-for _key, _text in {
-    "short_payment": QT_TRANSLATE_NOOP("labels", "Short payment"),
-    "overpayment": QT_TRANSLATE_NOOP("labels", "Overpayment"),
-    "late_payment": QT_TRANSLATE_NOOP("labels", "Late payment"),
-    "unidentified": QT_TRANSLATE_NOOP("labels", "Unidentified payment"),
-    "duplicate": QT_TRANSLATE_NOOP("labels", "Suspected duplicate"),
-    "disputed_invoice": QT_TRANSLATE_NOOP("labels", "Paid on disputed invoice"),
-}.items():
-    LABELS.setdefault(_key, _text)
-for _key, _text in {
-    "unresolved": QT_TRANSLATE_NOOP("status", "To do"),
-    "in_progress": QT_TRANSLATE_NOOP("status", "In progress"),
-    "resolved": QT_TRANSLATE_NOOP("status", "Resolved"),
-    "mine": QT_TRANSLATE_NOOP("status", "Mine (to do)"),
-}.items():
-    STATUS_LABELS.setdefault(_key, _text)
 
 EXCEPTION_COLUMNS: list[ColumnSpec] = [
     ColumnSpec("detected_on", QT_TRANSLATE_NOOP("columns", "Detected"), "date", "detected_on", 88),

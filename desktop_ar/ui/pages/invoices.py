@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QToolBar, QToolButton, QWidget
 
@@ -15,16 +16,12 @@ from desktop_ar.ui.dialogs.credit_note_dialog import CreditNoteDialog
 from desktop_ar.ui.dialogs.fapiao_dialog import FapiaoDialog
 from desktop_ar.ui.dialogs.overdue_reason_dialog import OverdueReasonDialog
 from desktop_ar.ui.dialogs.refund_dialog import RefundDialog
-from desktop_ar.ui.models.cells import STATUS_LABELS
 from desktop_ar.ui.models.columns import INVOICE_COLUMNS
 from desktop_ar.ui.pages.base import ListPage
 
 if TYPE_CHECKING:
     from desktop_ar.services.context import ServiceContext
     from desktop_ar.services.lists.invoices import InvoiceRow
-
-# The "invoiced without fapiao" status filter (fapiao tracking, issue 4).
-STATUS_LABELS.setdefault("no_fapiao", QT_TRANSLATE_NOOP("status", "Without fapiao"))
 
 
 class InvoicesPage(ListPage):
@@ -62,8 +59,7 @@ class InvoicesPage(ListPage):
         return self.tr("Invoices")
 
     def list_spec(self) -> ListSpec:
-        spec = super().list_spec()
-        return ListSpec(spec.text, spec.status, self._customer_id)
+        return replace(super().list_spec(), customer_id=self._customer_id)
 
     def show_customer(self, customer_id: int | None, label: str = "") -> None:
         """Limit the list to one customer's invoices (None shows all)."""

@@ -20,7 +20,7 @@ from desktop_ar.services.lists.orders import orders as order_list
 from desktop_ar.ui.dialogs.credit_check_dialog import CreditCheckDialog
 from desktop_ar.ui.dialogs.invoice_order_dialog import InvoiceOrderDialog, ShipmentDialog
 from desktop_ar.ui.dialogs.order_dialog import OrderDialog
-from desktop_ar.ui.models.cells import STATUS_LABELS, ColumnSpec
+from desktop_ar.ui.models.cells import ColumnSpec
 from desktop_ar.ui.pages.base import ListPage
 from desktop_ar.ui.tasks import BackgroundOp
 
@@ -28,17 +28,6 @@ if TYPE_CHECKING:
     from desktop_ar.services.changes import Changes
     from desktop_ar.services.context import ServiceContext
     from desktop_ar.services.lists.orders import OrderRow
-
-# Order statuses for the status column and filter (the shared table lacks them; setdefault
-# keeps any label another module registers first).
-for _key, _label in {
-    "draft": QT_TRANSLATE_NOOP("status", "Draft"),
-    "confirmed": QT_TRANSLATE_NOOP("status", "Confirmed"),
-    "uninvoiced": QT_TRANSLATE_NOOP("status", "Delivered, not invoiced"),
-    "invoiced": QT_TRANSLATE_NOOP("status", "Invoiced"),
-    "cancelled": QT_TRANSLATE_NOOP("status", "Cancelled"),
-}.items():
-    STATUS_LABELS.setdefault(_key, _label)
 
 ORDER_COLUMNS: list[ColumnSpec] = [
     ColumnSpec("number", QT_TRANSLATE_NOOP("columns", "Number"), "text", "number", 110),

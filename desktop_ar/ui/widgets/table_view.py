@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop_ar.ui.models.lazy_table import LazyTableModel
 from desktop_ar.ui.models.roles import Role
@@ -35,6 +37,59 @@ def make_table_view(model: LazyTableModel, parent: QWidget | None = None) -> QTa
     for i, col in enumerate(model.columns):
         view.setColumnWidth(i, col.width)
     return view
+
+
+def install_column_chooser(view: QTableView, on_changed: Callable[[], None] | None = None) -> None:
+    """Right-click on the header: a menu of checkable columns to hide or show.
+
+    Hidden sections are part of ``QHeaderView.saveState()``, so the page's saved header keeps
+    them; ``on_changed`` runs after each change (the page saves its layout right away).
+    """
+    header = view.horizontalHeader()
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def show_menu(pos) -> None:
+        menu = column_menu(view, on_changed)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(header.mapToGlobal(pos))
+
+    header.customContextMenuRequested.connect(show_menu)
+
+
+def column_menu(view: QTableView, on_changed: Callable[[], None] | None = None) -> QMenu:
+    """The column chooser menu (built fresh each time, in the header's visual order)."""
+    header = view.horizontalHeader()
+    model = view.model()
+    menu = QMenu(header)
+    menu.setObjectName("columnMenu")
+    visible = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+
+    def toggle(logical: int, shown: bool) -> None:
+        header.setSectionHidden(logical, not shown)
+        if shown and header.sectionSize(logical) < 20:
+            view.setColumnWidth(logical, header.defaultSectionSize())
+        if on_changed is not None:
+            on_changed()
+
+    for visual in range(header.count()):
+        logical = header.logicalIndex(visual)
+        title = str(model.headerData(logical, Qt.Orientation.Horizontal) or "")
+        action = menu.addAction(title)
+        action.setCheckable(True)
+        action.setChecked(not header.isSectionHidden(logical))
+        # The last visible column cannot be hidden: an empty table has no header to click.
+        action.setEnabled(not (len(visible) == 1 and logical in visible))
+        action.toggled.connect(lambda shown, i=logical: toggle(i, shown))
+    menu.addSeparator()
+    show_all = menu.addAction(QCoreApplication.translate("ColumnMenu", "Show all columns"))
+
+    def on_show_all() -> None:
+        for i in range(header.count()):
+            if header.isSectionHidden(i):
+                toggle(i, True)
+
+    show_all.triggered.connect(lambda _checked=False: on_show_all())
+    return menu
 
 
 def copy_selection(view: QTableView) -> str:
