@@ -39,6 +39,12 @@ from desktop_ar.domain.money import Money
 from desktop_ar.services import audit
 from desktop_ar.services.changes import Changes
 from desktop_ar.services.context import ServiceContext
+from desktop_ar.services.customers import (
+    CustomerInput,
+    apply_customer_edit,
+    clean_customer,
+    insert_customer,
+)
 from desktop_ar.services.ledger import LIVE, get_row, invalid
 from desktop_ar.services.permissions import require
 from desktop_ar.services.settings import load_settings
@@ -193,40 +199,85 @@ def save_contacts(
     removed. Unchanged contacts are left alone and not audited.
     """
     require(ctx, "edit_customers")
+    wanted = _validated(rows)
+    with uow(ctx) as s:
+        get_row(s, Customer, customer_id, "Customer")
+        _sync_contacts(s, ctx, customer_id, wanted)
+        return Changes(customers={customer_id})
+
+
+def save_customer(
+    ctx: ServiceContext,
+    customer_id: int | None,
+    data: CustomerInput,
+    contact_rows: Sequence[tuple[int | None, ContactInput]],
+    *,
+    expected_version: int | None = None,
+) -> tuple[int, Changes]:
+    """Create or edit a customer together with its contacts, in ONE transaction.
+
+    What the customer dialog saves: either all of it is written or nothing is (a bad contact
+    no longer leaves a saved customer behind). Each part is audited as on its own.
+
+    Raises:
+        ConcurrentEditError: the customer was saved by someone else since it was loaded.
+        UserFacingError: a field or contact that needs fixing.
+    """
+    require(ctx, "edit_customers")
+    values = clean_customer(data)
+    wanted = _validated(contact_rows)
+    with uow(ctx) as s:
+        if customer_id is None:
+            customer_id = insert_customer(s, ctx, values).id
+        else:
+            apply_customer_edit(s, ctx, customer_id, values, expected_version or 0)
+        _sync_contacts(s, ctx, customer_id, wanted)
+        return customer_id, Changes(customers={customer_id})
+
+
+def _validated(
+    rows: Sequence[tuple[int | None, ContactInput]],
+) -> list[tuple[int | None, dict[str, object]]]:
     wanted = [(cid, validate_contact(data)) for cid, data in rows]
     if sum(bool(v["is_primary"]) for _c, v in wanted) > 1:
         raise invalid("contacts", "only one contact can be the primary one")
-    with uow(ctx) as s:
-        get_row(s, Customer, customer_id, "Customer")
-        existing = {
-            c.id: c
-            for c in s.execute(select(Contact).where(Contact.customer_id == customer_id)).scalars()
-        }
-        keep = {cid for cid, _v in wanted if cid is not None}
-        if keep - existing.keys():
-            raise invalid("contacts", "a contact was removed by someone else; reload")
-        for cid in sorted(existing.keys() - keep):
-            contact = existing[cid]
-            before = audit.snapshot(contact, _CONTACT_FIELDS)
-            s.delete(contact)
-            audit.record(s, ctx, "remove_contact", "contact", cid, before=before)
-        s.flush()
-        for cid, values in wanted:
-            if cid is None:
-                contact = Contact(customer_id=customer_id, **values)
-                s.add(contact)
-                s.flush()
-                audit.record(s, ctx, "add_contact", "contact", contact.id, after=values)
-                continue
-            contact = existing[cid]
-            before = audit.snapshot(contact, _CONTACT_FIELDS)
-            if before == values:
-                continue
-            for key, value in values.items():
-                setattr(contact, key, value)
+    return wanted
+
+
+def _sync_contacts(
+    s: Session,
+    ctx: ServiceContext,
+    customer_id: int,
+    wanted: list[tuple[int | None, dict[str, object]]],
+) -> None:
+    existing = {
+        c.id: c
+        for c in s.execute(select(Contact).where(Contact.customer_id == customer_id)).scalars()
+    }
+    keep = {cid for cid, _v in wanted if cid is not None}
+    if keep - existing.keys():
+        raise invalid("contacts", "a contact was removed by someone else; reload")
+    for cid in sorted(existing.keys() - keep):
+        contact = existing[cid]
+        before = audit.snapshot(contact, _CONTACT_FIELDS)
+        s.delete(contact)
+        audit.record(s, ctx, "remove_contact", "contact", cid, before=before)
+    s.flush()
+    for cid, values in wanted:
+        if cid is None:
+            contact = Contact(customer_id=customer_id, **values)
+            s.add(contact)
             s.flush()
-            audit.record(s, ctx, "update_contact", "contact", cid, before=before, after=values)
-        return Changes(customers={customer_id})
+            audit.record(s, ctx, "add_contact", "contact", contact.id, after=values)
+            continue
+        contact = existing[cid]
+        before = audit.snapshot(contact, _CONTACT_FIELDS)
+        if before == values:
+            continue
+        for key, value in values.items():
+            setattr(contact, key, value)
+        s.flush()
+        audit.record(s, ctx, "update_contact", "contact", cid, before=before, after=values)
 
 
 # ---- value tiers -----------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def _invalid(field: str, reason: str) -> UserFacingError:
     return UserFacingError("invalid", field=field, reason=reason)
 
 
-def _clean(data: CustomerInput) -> dict[str, Any]:
+def clean_customer(data: CustomerInput) -> dict[str, Any]:
     """Validate the input and return the column values (without code numbering)."""
     values: dict[str, Any] = {k: getattr(data, k) for k in _FIELDS}
     for key, value in values.items():
@@ -177,23 +177,29 @@ def create_customer(ctx: ServiceContext, data: CustomerInput) -> tuple[int, Chan
         UserFacingError: ``invalid`` naming the field, or ``duplicate`` for a used code.
     """
     require(ctx, "edit_customers")
-    values = _clean(data)
+    values = clean_customer(data)
     with uow(ctx) as s:
-        if not values["code"]:
-            values["code"] = next_number(s, "customer")
-        _check_code(s, values["code"], None)
-        customer = Customer(**values, created_at=ctx.clock.now())
-        s.add(customer)
-        s.flush()
-        audit.record(
-            s,
-            ctx,
-            "create_customer",
-            "customer",
-            customer.id,
-            after=audit.snapshot(customer, _AUDITED),
-        )
+        customer = insert_customer(s, ctx, values)
         return customer.id, Changes(customers={customer.id})
+
+
+def insert_customer(session: Session, ctx: ServiceContext, values: dict[str, Any]) -> Customer:
+    """Add a customer from cleaned values inside the caller's transaction (audited)."""
+    if not values["code"]:
+        values["code"] = next_number(session, "customer")
+    _check_code(session, values["code"], None)
+    customer = Customer(**values, created_at=ctx.clock.now())
+    session.add(customer)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        "create_customer",
+        "customer",
+        customer.id,
+        after=audit.snapshot(customer, _AUDITED),
+    )
+    return customer
 
 
 def _has_documents(session: Session, customer_id: int) -> bool:
@@ -224,30 +230,42 @@ def update_customer(
             the customer has documents.
     """
     require(ctx, "edit_customers")
-    values = _clean(data)
+    values = clean_customer(data)
     with uow(ctx) as s:
-        customer = get_row(s, Customer, customer_id, "Customer")
-        if customer.version_id != expected_version:
-            raise ConcurrentEditError("Customer")
-        if not values["code"]:
-            values["code"] = customer.code
-        _check_code(s, values["code"], customer_id)
-        if values["currency"] != customer.currency and _has_documents(s, customer_id):
-            raise _invalid("currency", f"the customer already has documents in {customer.currency}")
-        before = audit.snapshot(customer, _AUDITED)
-        for key, value in values.items():
-            setattr(customer, key, value)
-        s.flush()
-        audit.record(
-            s,
-            ctx,
-            "update_customer",
-            "customer",
-            customer_id,
-            before=before,
-            after=audit.snapshot(customer, _AUDITED),
-        )
+        apply_customer_edit(s, ctx, customer_id, values, expected_version)
         return Changes(customers={customer_id})
+
+
+def apply_customer_edit(
+    session: Session,
+    ctx: ServiceContext,
+    customer_id: int,
+    values: dict[str, Any],
+    expected_version: int,
+) -> Customer:
+    """Save cleaned edits inside the caller's transaction (audited); see update_customer."""
+    customer = get_row(session, Customer, customer_id, "Customer")
+    if customer.version_id != expected_version:
+        raise ConcurrentEditError("Customer")
+    if not values["code"]:
+        values["code"] = customer.code
+    _check_code(session, values["code"], customer_id)
+    if values["currency"] != customer.currency and _has_documents(session, customer_id):
+        raise _invalid("currency", f"the customer already has documents in {customer.currency}")
+    before = audit.snapshot(customer, _AUDITED)
+    for key, value in values.items():
+        setattr(customer, key, value)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        "update_customer",
+        "customer",
+        customer_id,
+        before=before,
+        after=audit.snapshot(customer, _AUDITED),
+    )
+    return customer
 
 
 def set_customer_status(ctx: ServiceContext, customer_id: int, status: str) -> Changes:

@@ -131,3 +131,18 @@ def test_payment_behaviour_from_allocations(ctx) -> None:
     assert b.paid_count == 2
     empty = customer_behaviour(ctx, make_customer(ctx, "新客户"), AS_OF)
     assert empty.on_time_share is None and empty.longest_overdue_days == 0
+
+
+def test_customer_and_contacts_are_saved_in_one_transaction(ctx) -> None:
+    """The dialog's save is all or nothing: a contact problem leaves no half-saved customer."""
+    from desktop_ar.services.customer_archive import save_customer
+    from desktop_ar.services.customers import CustomerInput
+
+    before = scalar(ctx, "SELECT COUNT(*) FROM customers")
+    with pytest.raises(UserFacingError, match="removed by someone else"):
+        save_customer(ctx, None, CustomerInput(name="半途公司"), [(999, ContactInput("王五"))])
+    assert scalar(ctx, "SELECT COUNT(*) FROM customers") == before
+    cid, _ = save_customer(
+        ctx, None, CustomerInput(name="整体公司"), [(None, ContactInput("王五", is_primary=True))]
+    )
+    assert scalar(ctx, "SELECT COUNT(*) FROM contacts WHERE customer_id = :c", c=cid) == 1

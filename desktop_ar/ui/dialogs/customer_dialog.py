@@ -24,13 +24,8 @@ from PySide6.QtWidgets import (
 from desktop_ar.domain.customer_value import describe_rule
 from desktop_ar.domain.errors import ConcurrentEditError, DomainError
 from desktop_ar.domain.terms import COMMON_TERMS, describe_terms, parse_terms
-from desktop_ar.services.customer_archive import contacts, save_contacts, validate_contact
-from desktop_ar.services.customers import (
-    CustomerInput,
-    create_customer,
-    customer_detail,
-    update_customer,
-)
+from desktop_ar.services.customer_archive import contacts, save_customer, validate_contact
+from desktop_ar.services.customers import CustomerInput, customer_detail
 from desktop_ar.services.settings import get_settings
 from desktop_ar.ui.dialogs.changes_relay import forward_changes
 from desktop_ar.ui.errors import error_text
@@ -347,10 +342,5 @@ def _save(
     data: CustomerInput,
     people: list[tuple[int | None, Any]],
 ) -> tuple[int, Changes]:
-    """Save the customer, then its contacts (runs on the database thread)."""
-    if customer_id is None:
-        customer_id, changes = create_customer(ctx, data)
-    else:
-        changes = update_customer(ctx, customer_id, data, expected_version=version or 0)
-    changes.merge(save_contacts(ctx, customer_id, people))
-    return customer_id, changes
+    """Save the customer and its contacts in one transaction (runs on the database thread)."""
+    return save_customer(ctx, customer_id, data, people, expected_version=version)
