@@ -32,6 +32,13 @@ BUSINESS_TABLES = (
     "allocations",
     "write_offs",
     "refunds",
+    # revision 0002
+    "contact_log",
+    "disputes",
+    "payment_exceptions",
+    "exception_notes",
+    "order_instalments",
+    "invoice_lines",
 )
 
 
@@ -39,7 +46,8 @@ def columns(path: Path) -> dict[str, list[str]]:
     """The columns each business table has in the file."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in BUSINESS_TABLES}
+        found = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in BUSINESS_TABLES}
+        return {t: cols for t, cols in found.items() if cols}  # tables the file's revision has
     finally:
         con.close()
 
@@ -53,8 +61,8 @@ def signature(path: Path, cols: dict[str, list[str]]) -> dict[str, tuple[int, st
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         out = {}
-        for table in BUSINESS_TABLES:
-            names = ", ".join(cols[table])
+        for table, names_list in cols.items():
+            names = ", ".join(names_list)
             rows = con.execute(f"SELECT {names} FROM {table} ORDER BY id").fetchall()
             digest = hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
             out[table] = (len(rows), digest)
