@@ -1,4 +1,4 @@
-"""The ``desktop-ar`` command: the application, demo data, aging, checks and screenshots.
+"""The ``desktop-ar`` command: the application, demo data, aging, exports, checks, screenshots.
 
 Headless commands never import Qt: the GUI (``desktop_ar.ui``) is imported only by the
 commands that show or render it. Bad input gives exit status 2 and one line on stderr; an error
@@ -11,16 +11,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from desktop_ar import __version__
 from desktop_ar.cli.aging_output import add_aging_command, write_aging
+from desktop_ar.cli.args import Parser as _Parser
+from desktop_ar.cli.args import iso_date, positive_int
+from desktop_ar.cli.export_command import add_export_command, run_export
 from desktop_ar.domain.errors import Cancelled, DomainError
 
 PROG = "desktop-ar"
@@ -34,30 +36,6 @@ DATE, AS_OF_HELP = "YYYY-MM-DD", "work as of this date (default today)"
 
 class UsageError(Exception):
     """Bad command-line input found after parsing (exit status 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
-
-
-def iso_date(text: str) -> date:
-    """A date written exactly as YYYY-MM-DD (argparse type)."""
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a valid date") from None
-
-
-def positive_int(text: str) -> int:
-    """A whole number ≥ 1 (argparse type)."""
-    if re.fullmatch(r"[0-9]+", text) is None or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
 
 
 # -- the parser ---------------------------------------------------------------------------------
@@ -114,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_seed_demo)
 
     add_aging_command(sub, common, cmd_aging)
+    add_export_command(sub, common, cmd_export)
 
     p = sub.add_parser("check", parents=common, help="check the database and its balances")
     p.set_defaults(func=cmd_check)
@@ -305,6 +284,13 @@ def cmd_aging(args: argparse.Namespace) -> int:
     written = write_aging(report, by=args.by, fmt=args.format, output=args.output)
     if written is not None:
         print(f"Wrote {written}", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a list or the aging report to a formatted .xlsx file."""
+    with _book(resolve_target(args)) as ctx:
+        run_export(ctx, args.what, args.output, args.as_of)
     return 0
 
 

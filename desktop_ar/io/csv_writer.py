@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -99,8 +100,18 @@ def atomic_target(path: Path) -> Iterator[Path]:
         path: the destination file.
 
     Yields:
-        The temporary file to write (``<name>.tmp`` in the same folder).
+        The temporary file to write (``<name>.tmp`` in the same folder), or ``path`` itself
+        when it is an existing device or pipe (``/dev/full``, ``/dev/stdout``): renaming a
+        file over a device node would replace the device, not write to it.
+
+    Raises:
+        IsADirectoryError: ``path`` is a folder.
     """
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    if path.exists() and not path.is_file():
+        yield path
+        return
     tmp = path.with_name(path.name + ".tmp")
     try:
         yield tmp

@@ -9,23 +9,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_ar.domain.aging import AgingReport, AgingRow, CurrencyAging
 from desktop_ar.domain.currency import minor_digits
 from desktop_ar.domain.errors import UserFacingError
 from desktop_ar.domain.money import Money
 
+if TYPE_CHECKING:
+    from desktop_ar.services.context import ServiceContext
+    from desktop_ar.services.lists import ListSpec, SortSpec
+    from desktop_ar.services.progress import Progress
+
 __all__ = [
     "AGING_BY",
     "AGING_FORMATS",
     "KIND_TITLES",
     "OVERDUE_TITLES",
+    "ExportResult",
     "aging_columns",
     "aging_row_values",
     "aging_to_dict",
     "export_aging",
+    "export_list",
     "report_rows",
     "save_text",
 ]
@@ -325,3 +334,43 @@ def save_text(path: Path, text: str) -> Path:
         reason = f"cannot write the file ({exc.strerror or exc})"
         raise UserFacingError("invalid", field=str(path), reason=reason) from exc
     return path
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export wrote: the number of data rows and the file."""
+
+    rows: int
+    path: Path
+
+
+def export_list(
+    ctx: ServiceContext,
+    source_name: str,
+    spec: ListSpec,
+    sort: SortSpec,
+    path: Path,
+    *,
+    as_of: date,
+    progress: Progress,
+) -> ExportResult:
+    """Stream one list, filtered and sorted as on screen, to a formatted ``.xlsx`` file.
+
+    See :func:`desktop_ar.services.list_exports.export_list` (kept there so that the command
+    line's start-up does not load the list queries).
+
+    Args:
+        ctx: the service context.
+        source_name: ``customers``, ``orders``, ``invoices``, ``payments`` or ``exceptions``.
+        spec: the filter.
+        sort: the sort.
+        path: the ``.xlsx`` file to write.
+        as_of: the as-of date (balances, days overdue, the title).
+        progress: progress and cancel, checked between pages.
+
+    Returns:
+        The number of data rows and the file.
+    """
+    from desktop_ar.services.list_exports import export_list as run
+
+    return run(ctx, source_name, spec, sort, path, as_of=as_of, progress=progress)

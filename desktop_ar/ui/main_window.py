@@ -226,6 +226,11 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
+    def _on_export_triggered(self) -> None:
+        export = getattr(self.current_page(), "export_to_excel", None)
+        if callable(export):
+            export()
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.open_action = self._action(
@@ -233,6 +238,11 @@ class MainWindow(QMainWindow):
         )
         self.open_action.setEnabled(self._open_other is not None)
         file_menu.addAction(self.open_action)
+        # The pages own the Ctrl+Shift+E shortcut; the menu entry exports the page on screen.
+        self.export_action = self._action(
+            self.tr("E&xport to Excel…"), None, self._on_export_triggered
+        )
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         quit_action = self._action(self.tr("&Quit"), "Ctrl+Q", self.close)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)

@@ -22,7 +22,13 @@ from typing import Any
 from desktop_ar.domain.money import Money
 from desktop_ar.io.csv_writer import GUARD_CHARS, atomic_target
 
-__all__ = ["COLUMN_KINDS", "MAX_CELL_TEXT", "Column", "SheetSpec", "write_table_xlsx"]
+__all__ = [
+    "COLUMN_KINDS",
+    "MAX_CELL_TEXT",
+    "Column",
+    "SheetSpec",
+    "write_table_xlsx",
+]
 
 COLUMN_KINDS = ("text", "money", "date", "int")
 MAX_CELL_TEXT = 32_767
@@ -157,8 +163,9 @@ def _value_cell(ws: Any, column: Column, value: object, look: _Look, styles: _St
         return _text_cell(ws, str(value), look, styles)
     if isinstance(value, float):
         raise TypeError("money and counts never pass through float")
-    if isinstance(value, Money):
-        value = value.to_decimal()
+    decimals = look.decimals
+    if isinstance(value, Money):  # each amount with its own currency's decimals
+        value, decimals = value.to_decimal(), value.decimals
     if value is None:
         pass
     elif column.kind == "date":
@@ -167,14 +174,18 @@ def _value_cell(ws: Any, column: Column, value: object, look: _Look, styles: _St
     elif not isinstance(value, int | Decimal) or isinstance(value, bool):
         raise TypeError(f"{column.kind} column {column.title!r} got {type(value).__name__}")
     cell = WriteOnlyCell(ws, value=value)
-    styles.apply(cell, look.kind, look.decimals, bold=look.bold)
+    styles.apply(cell, look.kind, decimals, bold=look.bold)
     return cell
 
 
 def _widths(spec: SheetSpec) -> list[float]:
-    widths: list[float] = []
     sample = list(spec.rows[:500]) + ([spec.totals] if spec.totals else [])
-    for i, col in enumerate(spec.columns):
+    return _sample_widths(spec.columns, sample)
+
+
+def _sample_widths(columns: Sequence[Column], sample: Sequence[Sequence[object]]) -> list[float]:
+    widths: list[float] = []
+    for i, col in enumerate(columns):
         if col.width is not None:
             widths.append(col.width)
             continue

@@ -14,8 +14,8 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QDate, QModelIndex, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QShowEvent
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,6 +38,7 @@ from desktop_ar.domain.money import Money
 from desktop_ar.services import reports
 from desktop_ar.services.settings import get_settings
 from desktop_ar.ui.errors import error_text
+from desktop_ar.ui.export_action import make_export_action, start_export
 from desktop_ar.ui.formatting import format_money
 from desktop_ar.ui.models.aging_model import (
     AgingCustomerModel,
@@ -47,11 +48,13 @@ from desktop_ar.ui.models.aging_model import (
     tabular_font,
 )
 from desktop_ar.ui.models.roles import Role
-from desktop_ar.ui.tasks import QueryOp
+from desktop_ar.ui.tasks import BackgroundOp, QueryOp
+from desktop_ar.ui.widgets.bucket_chart import BucketChart
 
 if TYPE_CHECKING:
     from desktop_ar.services.changes import Changes
     from desktop_ar.services.context import ServiceContext
+    from desktop_ar.services.exports import ExportResult
 
 NEGATIVE = "#c62828"
 _INVALID_STYLE = f"QLineEdit {{ border: 1px solid {NEGATIVE}; border-radius: 2px; }}"
@@ -69,46 +72,6 @@ def _slim(report: AgingReport) -> AgingReport:
     # worker thread keeps that memory from living as long as the page.
     slim = [dataclasses.replace(c, by_item=[]) for c in report.currencies]
     return dataclasses.replace(report, currencies=slim)
-
-
-class BucketChart(QWidget):
-    """A small bar chart of bucket totals, drawn with QPainter (no QtCharts dependency)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._labels: list[str] = []
-        self._values: list[int] = []
-        self.setMinimumSize(340, 100)
-
-    def set_values(self, labels: list[str], totals: list[Money]) -> None:
-        self._labels = [bucket_header(label) for label in labels]
-        self._values = [m.minor for m in totals]
-        tips = zip(self._labels, totals, strict=True)
-        self.setToolTip("\n".join(f"{h}: {format_money(m)}" for h, m in tips))
-        self.update()
-
-    def paintEvent(self, event: Any) -> None:
-        if not self._values:
-            return
-        painter = QPainter(self)
-        metrics, text_h = painter.fontMetrics(), painter.fontMetrics().height()
-        top, bottom = 4.0, float(self.height() - text_h - 4)
-        high, low = max(0, *self._values), min(0, *self._values)
-        zero_y = top + (bottom - top) * high / ((high - low) or 1)
-        slot, last = self.width() / len(self._values), max(len(self._values) - 1, 1)
-        for i, (label, value) in enumerate(zip(self._labels, self._values, strict=True)):
-            hue = int(120 * (1 - i / last))  # green for current … red for the oldest bucket
-            bar_h = (bottom - top) * abs(value) / ((high - low) or 1)
-            y = zero_y - bar_h if value >= 0 else zero_y
-            bar = QRectF(i * slot + slot * 0.15, y, slot * 0.7, bar_h)
-            painter.fillRect(bar, QColor.fromHsv(hue, 150, 200))
-            painter.setPen(self.palette().text().color())
-            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(slot))
-            rect = QRectF(i * slot, bottom + 2, slot, text_h)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.setPen(self.palette().mid().color())
-        painter.drawLine(0, int(zero_y), self.width(), int(zero_y))
-        painter.end()
 
 
 class AgingPage(QWidget):
@@ -143,6 +106,7 @@ class AgingPage(QWidget):
         self.filter_edit.textChanged.connect(self._on_filter_edit_textChanged)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.activated.connect(self._on_table_activated)
+        self.export_action = make_export_action(self, self.export_to_excel)
 
     def _build(self, as_of: date) -> None:
         self.as_of_edit = QDateEdit(QDate(as_of), calendarPopup=True, displayFormat="yyyy-MM-dd")
@@ -249,6 +213,16 @@ class AgingPage(QWidget):
         self._query(None)
         if self._detail_customer is not None:
             self.show_customer(self._detail_customer)
+
+    def export_to_excel(self) -> BackgroundOp[ExportResult] | None:
+        """Export the report on screen (every currency, by customer) to an ``.xlsx`` file."""
+        from desktop_ar.services.list_exports import export_aging_file
+
+        ctx, report = self._ctx, self._report
+        if report is None:
+            return None
+        name = f"aging-{report.as_of.isoformat()}.xlsx"
+        return start_export(self, name, lambda path, _: export_aging_file(ctx, report, path))
 
     def show_customer(self, customer_id: int) -> None:
         """Drill down: load and show the open items of one customer below the table."""

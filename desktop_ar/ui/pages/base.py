@@ -7,6 +7,7 @@ and the ``count_changed(int)`` signal.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from desktop_ar.services.changes import Changes
 from desktop_ar.services.lists import ListSource, ListSpec, SortSpec
 from desktop_ar.ui.errors import show_error
+from desktop_ar.ui.export_action import make_export_action, start_export
 from desktop_ar.ui.models.cells import ColumnSpec
 from desktop_ar.ui.models.lazy_table import LazyTableModel
 from desktop_ar.ui.prefs import app_settings
@@ -29,6 +31,8 @@ from desktop_ar.ui.widgets.table_view import (
 
 if TYPE_CHECKING:
     from desktop_ar.services.context import ServiceContext
+    from desktop_ar.services.exports import ExportResult
+    from desktop_ar.ui.tasks import BackgroundOp
 
 
 class ListPage(QWidget):
@@ -89,6 +93,9 @@ class ListPage(QWidget):
         copy = QShortcut(QKeySequence.StandardKey.Copy, self.view)
         copy.setContext(Qt.ShortcutContext.WidgetShortcut)
         copy.activated.connect(lambda: copy_selection(self.view))
+        # Ctrl+Shift+E on the page and File ▸ Export to Excel… in the main window. No button in
+        # the filter bar: it would widen the page beyond the smallest window size.
+        self.export_action = make_export_action(self, self.export_to_excel)
 
     # ---- page protocol -----------------------------------------------------------------------
 
@@ -141,6 +148,22 @@ class ListPage(QWidget):
     def save_state(self) -> None:
         app_settings().setValue(
             f"pages/{self.name}/header", self.view.horizontalHeader().saveState()
+        )
+
+    def export_to_excel(self) -> BackgroundOp[ExportResult] | None:
+        """Export what the list shows now (filter, sort, as-of date) to an ``.xlsx`` file."""
+        from desktop_ar.services.exports import export_list
+
+        ctx, name, as_of = self.ctx, self.list_source().name, self._as_of
+        spec = self.model.spec
+        spec = spec if spec.as_of is not None else replace(spec, as_of=as_of)
+        sort = self.model.sort_spec
+        return start_export(
+            self,
+            f"{name}-{as_of.isoformat()}.xlsx",
+            lambda path, progress: export_list(
+                ctx, name, spec, sort, path, as_of=as_of, progress=progress
+            ),
         )
 
     # ---- selection ---------------------------------------------------------------------------
