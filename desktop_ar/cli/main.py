@@ -1,4 +1,4 @@
-"""The ``desktop-ar`` command: the application, demo data, aging, exports, checks, screenshots.
+"""The ``desktop-ar`` command: the application, demo data, aging, imports, exports, checks….
 
 Headless commands never import Qt: the GUI (``desktop_ar.ui``) is imported only by the
 commands that show or render it. Bad input gives exit status 2 and one line on stderr; an error
@@ -23,6 +23,7 @@ from desktop_ar.cli.aging_output import add_aging_command, write_aging
 from desktop_ar.cli.args import Parser as _Parser
 from desktop_ar.cli.args import iso_date, positive_int
 from desktop_ar.cli.export_command import add_export_command, run_export
+from desktop_ar.cli.import_command import add_import_command, run_import
 from desktop_ar.domain.errors import Cancelled, DomainError
 
 PROG = "desktop-ar"
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_aging_command(sub, common, cmd_aging)
     add_export_command(sub, common, cmd_export)
+    add_import_command(sub, common, cmd_import)
 
     p = sub.add_parser("check", parents=common, help="check the database and its balances")
     p.set_defaults(func=cmd_check)
@@ -292,6 +294,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _book(resolve_target(args)) as ctx:
         run_export(ctx, args.what, args.output, args.as_of)
     return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import customers, invoices or payments from a spreadsheet or CSV file."""
+    with _book(resolve_target(args)) as ctx:
+        return run_import(ctx, args)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -128,7 +128,7 @@ def _amounts(data: InvoiceInput) -> tuple[str, Money, Money, Decimal]:
     return currency, tax, amount, _check_rate(data.exchange_rate)
 
 
-def _insert_invoice(s: Session, ctx: ServiceContext, data: InvoiceInput) -> Invoice:
+def insert_invoice(s: Session, ctx: ServiceContext, data: InvoiceInput) -> Invoice:
     """Write an invoice, its schedule and its audit row inside the caller's transaction."""
     currency, tax, amount, rate = _amounts(data)
     customer = _active_customer(s, data.customer_id)
@@ -198,7 +198,7 @@ def create_invoice(ctx: ServiceContext, data: InvoiceInput) -> tuple[int, Change
     require(ctx, "edit_invoices")
     _amounts(data)  # bad input fails before the transaction starts
     with uow(ctx) as s:
-        invoice = _insert_invoice(s, ctx, data)
+        invoice = insert_invoice(s, ctx, data)
         return invoice.id, Changes(customers={invoice.customer_id}, invoices={invoice.id})
 
 
@@ -515,7 +515,7 @@ def invoice_order(
             order_id=order.id,
             schedule=[(due, Money(a, ccy)) for due, a in plan] if whole and plan else None,
         )
-        invoice = _insert_invoice(s, ctx, data)
+        invoice = insert_invoice(s, ctx, data)
         before = {ln.line_no: str(ln.invoiced_quantity) for ln in lines if ln.id in wanted}
         for n, ln in enumerate((ln for ln in lines if ln.id in wanted), start=1):
             q, amounts = wanted[ln.id], parts[ln.id]

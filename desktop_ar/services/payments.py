@@ -60,6 +60,7 @@ __all__ = [
     "PaymentResult",
     "allocate_payment",
     "apply_credit_note",
+    "insert_payment",
     "record_payment",
     "refund",
     "reverse_payment",
@@ -69,19 +70,9 @@ __all__ = [
 
 MODES = ("oldest", "reference", "none", "manual")
 _PAYMENT_AUDIT = (
-    "number",
-    "customer_id",
-    "payment_date",
-    "currency",
-    "exchange_rate",
-    "amount_minor",
-    "unallocated_minor",
-    "method",
-    "reference",
-    "status",
-    "reversed_on",
-    "idempotency_key",
-)
+    "number", "customer_id", "payment_date", "currency", "exchange_rate", "amount_minor",
+    "unallocated_minor", "method", "reference", "status", "reversed_on", "idempotency_key",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +103,11 @@ class PaymentResult:
 
 
 def _plan(
-    session: Session, payment: Payment, mode: str, requested: Mapping[int, Money] | None
+    session: Session,
+    payment: Payment,
+    mode: str,
+    requested: Mapping[int, Money] | None,
+    reference_text: str | None = None,
 ) -> alloc.AllocationPlan:
     amount = Money(payment.unallocated_minor, payment.currency)
     nothing = alloc.AllocationPlan((), amount)
@@ -132,7 +127,8 @@ def _plan(
             return alloc.oldest_first(items, amount)
         items = load_open_items(session, payment.customer_id, payment.currency)
         if mode == "reference":
-            return alloc.by_reference(items, amount, payment.reference)
+            text = payment.reference if reference_text is None else reference_text
+            return alloc.by_reference(items, amount, text)
         return alloc.manual(items, amount, requested or {})
 
 
@@ -205,7 +201,13 @@ def record_payment(
     if key is not None and len(key) > 64:
         raise invalid("idempotency_key", "at most 64 characters")
     try:
-        return _record(ctx, data, allocate, manual, key)
+        with uow(ctx) as s:
+            if key is not None and (found := _by_key(s, key, data)) is not None:
+                return found, Changes()
+            payment, touched = insert_payment(s, ctx, data, allocate, manual, key=key)
+            customers = {data.customer_id} if data.customer_id is not None else set()
+            changes = Changes(customers=customers, invoices=touched, payments={payment.id})
+            return _result(s, payment), changes
     except IntegrityError:
         # Another writer (PostgreSQL) committed the same key between our check and insert.
         if key is None:
@@ -217,46 +219,48 @@ def record_payment(
         return found, Changes()
 
 
-def _record(
+def insert_payment(
+    s: Session,
     ctx: ServiceContext,
     data: PaymentInput,
     mode: str,
-    requested: Mapping[int, Money] | None,
-    key: str | None,
-) -> tuple[PaymentResult, Changes]:
-    with uow(ctx) as s:
-        if key is not None and (found := _by_key(s, key, data)) is not None:
-            return found, Changes()
-        if data.customer_id is not None:
-            get_row(s, Customer, data.customer_id, "Customer")
-        payment = Payment(
-            number=next_number(s, "payment"),
-            customer_id=data.customer_id,
-            payment_date=data.payment_date,
-            currency=data.amount.currency,
-            exchange_rate=data.exchange_rate,
-            amount_minor=data.amount.minor,
-            unallocated_minor=data.amount.minor,
-            method=data.method,
-            reference=data.reference.strip(),
-            payer_name=data.payer_name.strip(),
-            bank_account=data.bank_account.strip(),
-            status="posted",
-            idempotency_key=key,
-            notes=data.notes,
-            created_at=ctx.clock.now(),
-        )
-        s.add(payment)
-        s.flush()
-        plan = _plan(s, payment, mode, requested)
-        touched = apply_plan(s, ctx, plan, on=data.payment_date, payment=payment)
-        result = _result(s, payment)
-        after = audit.snapshot(payment, _PAYMENT_AUDIT)
-        after["allocations"] = plan_json(plan)
-        after["exceptions"] = detect_for_payment(s, ctx, payment.id)
-        audit.record(s, ctx, "record_payment", "payment", payment.id, after=after)
-        customers = {data.customer_id} if data.customer_id is not None else set()
-        return result, Changes(customers=customers, invoices=touched, payments={payment.id})
+    requested: Mapping[int, Money] | None = None,
+    *,
+    key: str | None = None,
+    reference_text: str | None = None,
+) -> tuple[Payment, set[int]]:
+    """Post and allocate a receipt in the caller's transaction (audited); the invoices touched.
+
+    ``reference_text`` replaces the reference for ``mode="reference"`` (an import's invoice column).
+    """
+    if data.customer_id is not None:
+        get_row(s, Customer, data.customer_id, "Customer")
+    payment = Payment(
+        number=next_number(s, "payment"),
+        customer_id=data.customer_id,
+        payment_date=data.payment_date,
+        currency=data.amount.currency,
+        exchange_rate=data.exchange_rate,
+        amount_minor=data.amount.minor,
+        unallocated_minor=data.amount.minor,
+        method=data.method,
+        reference=data.reference.strip(),
+        payer_name=data.payer_name.strip(),
+        bank_account=data.bank_account.strip(),
+        status="posted",
+        idempotency_key=key,
+        notes=data.notes,
+        created_at=ctx.clock.now(),
+    )
+    s.add(payment)
+    s.flush()
+    plan = _plan(s, payment, mode, requested, reference_text)
+    touched = apply_plan(s, ctx, plan, on=data.payment_date, payment=payment)
+    after = audit.snapshot(payment, _PAYMENT_AUDIT)
+    after["allocations"] = plan_json(plan)
+    after["exceptions"] = detect_for_payment(s, ctx, payment.id)
+    audit.record(s, ctx, "record_payment", "payment", payment.id, after=after)
+    return payment, touched
 
 
 def allocate_payment(

@@ -167,3 +167,15 @@ def test_real_northwind_orders_csv(shared_data: Path) -> None:
     index, rows = _guess(shared_data / "invoices_ar/northwind_csv/orders.csv", KNOWN)
     assert index == 0 and rows[0][1] == "customerID"
     assert len(data_rows(rows, 0).rows) == 830
+
+
+def test_header_with_jiashui_heji_is_not_a_totals_row() -> None:
+    """价税合计 (total incl. tax) is a column name: the header row must still be found."""
+    from desktop_ar.io.excel.header import find_header_row, is_totals_row
+    from desktop_ar.io.excel.mapping import known_headers
+
+    header = ["发票号码", "客户名称", "开票日期", "价税合计"]
+    rows = [["销售发票清单"], header, ["INV-1", "上海明远", "2026-01-05", 1130.0]]
+    assert not is_totals_row(header)
+    assert is_totals_row(["合计", None, None, 1130.0])
+    assert find_header_row(rows, known_headers("invoices")).row_index == 1

@@ -115,9 +115,14 @@ def is_totals_row(row: Sequence[Cell]) -> bool:
         row: the cells of the row.
 
     Returns:
-        ``True`` when one of the first few non-empty cells is a totals label.
+        ``True`` when one of the first few non-empty cells is a totals label and the row has
+        figures in it (so a header such as 价税合计 is never taken for a totals row).
     """
-    for cell in _filled(row)[:TOTALS_COLUMNS]:
+    filled = _filled(row)
+    # A totals row carries figures; a header row is all text (价税合计 is a column name there).
+    if not any(_is_data_value(c) for c in filled):
+        return False
+    for cell in filled[:TOTALS_COLUMNS]:
         if not isinstance(cell, str):
             continue
         text = to_halfwidth(cell).strip()

@@ -1,0 +1,102 @@
+"""The ``import`` command: customers, invoices or payments from a spreadsheet or CSV file.
+
+``desktop-ar --db PATH import customers|invoices|payments FILE [--sheet NAME] [--dry-run]
+[--rejects FILE.xlsx] [--skip-invalid]``. Prints a summary (created, skipped, rejected with the
+first problems by sheet, row, column and value). Any rejected row makes it exit 1 without writing
+anything, unless ``--skip-invalid`` commits the valid rows; ``--rejects`` saves the rejected rows
+with a reason column whenever there are any. A file imported before is reported and nothing is
+written (exit 0). Orders, opening balances and mapping templates are not supported yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+KINDS = ("customers", "invoices", "payments")
+SHOWN_PROBLEMS = 20
+
+
+def add_import_command(
+    sub: Any, parents: list[argparse.ArgumentParser], func: Callable[..., int]
+) -> None:
+    """Add the ``import`` sub-command and its options to ``sub``."""
+    p = sub.add_parser(
+        "import", parents=parents, help="import customers, invoices or payments from a file"
+    )
+    p.add_argument("kind", choices=KINDS, help="what the file holds")
+    p.add_argument("file", metavar="FILE", help=".xlsx, .xlsm, .xls, .csv or .txt file")
+    p.add_argument("--sheet", metavar="NAME", help="the sheet (default: the first visible one)")
+    p.add_argument("--template", metavar="NAME", help=argparse.SUPPRESS)
+    p.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    p.add_argument(
+        "--rejects", metavar="FILE.xlsx", help="save rejected rows with a reason column here"
+    )
+    p.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows even if some are bad"
+    )
+    p.set_defaults(func=func)
+
+
+def _print_summary(plan: Any, *, created_word: str) -> None:
+    out = sys.stdout
+    print(f"File: {plan.file.name}  sheet: {plan.sheet}  kind: {plan.kind}", file=out)
+    rejected = plan.rejected_rows
+    print(
+        f"{created_word}: {len(plan.to_create)}  skipped: {len(plan.skipped)}  "
+        f"rejected: {len(rejected)} rows",
+        file=out,
+    )
+    for record, reason in plan.skipped[:SHOWN_PROBLEMS]:
+        print(f"  skipped row {record.row_number}: {reason}", file=out)
+    if len(plan.skipped) > SHOWN_PROBLEMS:
+        print(f"  … and {len(plan.skipped) - SHOWN_PROBLEMS} more skipped rows", file=out)
+    if plan.errors:
+        print(f"Problems ({len(plan.errors)}):", file=out)
+    for error in plan.errors[:SHOWN_PROBLEMS]:
+        print(f"  {error.message}", file=out)
+    if len(plan.errors) > SHOWN_PROBLEMS:
+        print(f"  … and {len(plan.errors) - SHOWN_PROBLEMS} more problems", file=out)
+
+
+def run_import(ctx: Any, args: argparse.Namespace) -> int:
+    """Plan, report and (unless a dry run or rejected rows stop it) commit an import.
+
+    Args:
+        ctx: the service context.
+        args: the parsed ``import`` options.
+
+    Returns:
+        The exit status: 0 when done (or nothing to do), 1 when rows were rejected and nothing
+        was written, 2 for ``--template`` (not supported yet).
+    """
+    from desktop_ar.services.imports import commit_import, plan_import, write_rejects
+    from desktop_ar.services.progress import StderrProgress
+
+    if args.template:
+        print("desktop-ar: error: --template: templates are not supported yet", file=sys.stderr)
+        return 2
+    plan = plan_import(ctx, args.file, args.kind, sheet=args.sheet)
+    if plan.already_imported is not None:
+        when, who = plan.already_imported
+        print(f"{plan.file.name}: already imported on {when:%Y-%m-%d %H:%M} by {who}")
+        print("Nothing was written.")
+        return 0
+    for note in plan.notes[:SHOWN_PROBLEMS]:
+        print(f"note: {note}", file=sys.stderr)
+    stop = bool(plan.errors) and not args.skip_invalid
+    _print_summary(plan, created_word="to create" if args.dry_run or stop else "created")
+    if plan.errors and args.rejects:
+        written = write_rejects(plan, args.rejects)
+        print(f"Wrote the rejected rows to {written}", file=sys.stderr)
+    if stop:
+        print("Nothing was written: fix the rows above, or add --skip-invalid.")
+        return 1
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    result = commit_import(ctx, plan, progress=StderrProgress(), skip_invalid=args.skip_invalid)
+    print(f"Imported {result.created} {plan.kind} (batch {result.batch_id}).")
+    return 0

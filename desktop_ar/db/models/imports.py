@@ -1,0 +1,65 @@
+"""Import batches: which files and rows were imported, to detect a second import."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop_ar.db.base import TABLE_ARGS, Base
+
+IMPORT_KINDS = ("customers", "invoices", "payments", "orders", "opening_balances")
+IMPORT_ENTITIES = ("customer", "invoice", "payment", "order")
+
+
+class ImportBatch(Base):
+    """One committed import of one sheet of one file."""
+
+    __tablename__ = "import_batches"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('customers', 'invoices', 'payments', 'orders', 'opening_balances')",
+            name="kind",
+        ),
+        CheckConstraint("status IN ('committed')", name="status"),
+        CheckConstraint("length(file_hash) = 64", name="file_hash_length"),
+        CheckConstraint(
+            "rows_total >= 0 AND rows_created >= 0 AND rows_skipped >= 0", name="counts_nonneg"
+        ),
+        Index("ix_import_batches_file_hash", "file_hash"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(260))
+    file_hash: Mapped[str] = mapped_column(String(64))
+    sheet: Mapped[str] = mapped_column(String(100))
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_created: Mapped[int] = mapped_column(Integer, default=0)
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(12), default="committed")
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(100))
+
+
+class ImportRow(Base):
+    """One row of a batch and the record it created."""
+
+    __tablename__ = "import_rows"
+    __table_args__ = (
+        CheckConstraint("entity IN ('customer', 'invoice', 'payment', 'order')", name="entity"),
+        CheckConstraint("row_number >= 1", name="row_positive"),
+        CheckConstraint("length(fingerprint) = 64", name="fingerprint_length"),
+        Index("ix_import_rows_fingerprint", "fingerprint"),
+        Index("ix_import_rows_batch", "batch_id"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(12))
+    entity_id: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,364 @@
+"""Importing customers, invoices and payments from a spreadsheet: plan, preview, commit.
+
+``plan_import`` reads the file (header row found, columns guessed, every cell converted and
+checked, customers resolved by code or name — exact, then ignoring case — and duplicates looked
+up in the database) and writes nothing. ``commit_import`` writes the plan in ONE transaction
+through the same session-level helpers the services use, with progress and cancel; a cancel or
+any error leaves nothing behind.
+
+Duplicates: a customer whose code already exists is *skipped* ("already exists"; it is not
+updated); an invoice number already used is a problem (the row is rejected); a row whose
+fingerprint was already imported is skipped ("already imported"); a file whose SHA-256 was
+already imported as the same kind and sheet is reported in ``ImportPlan.already_imported`` and
+nothing else is done. Orders and opening balances cannot be imported yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from desktop_ar.db.models import ImportBatch, ImportRow
+from desktop_ar.domain.errors import CellError, UserFacingError
+from desktop_ar.io.excel.header import SCAN_ROWS, data_rows, find_header_row
+from desktop_ar.io.excel.mapping import Mapping, guess_mapping, known_headers
+from desktop_ar.io.excel.reader import Cell, open_workbook
+from desktop_ar.io.excel.records import Record, convert_rows, fingerprint
+from desktop_ar.services import audit
+from desktop_ar.services.context import ServiceContext
+from desktop_ar.services.customers import insert_customer
+from desktop_ar.services.import_checks import ALREADY_EXISTS, Checker, PaymentPlan
+from desktop_ar.services.invoicing import insert_invoice
+from desktop_ar.services.payments import insert_payment
+from desktop_ar.services.permissions import require
+from desktop_ar.services.progress import NullProgress, Progress
+from desktop_ar.services.uow import reader, uow
+
+__all__ = [
+    "ALREADY_EXISTS",
+    "ALREADY_IMPORTED",
+    "IMPORT_KINDS",
+    "ImportPlan",
+    "ImportResult",
+    "commit_import",
+    "plan_import",
+    "write_rejects",
+]
+
+IMPORT_KINDS = ("customers", "invoices", "payments")
+ALREADY_IMPORTED = "already imported"
+_ENTITY = {"customers": "customer", "invoices": "invoice", "payments": "payment"}
+_CHUNK = 500
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do; nothing is written until ``commit_import``.
+
+    Attributes:
+        kind: ``customers``, ``invoices`` or ``payments``.
+        file: the file.
+        sheet: the sheet read.
+        mapping: which column holds which field.
+        to_create: the records that would be created, in sheet order.
+        skipped: records left out, with the reason ("already exists", "already imported").
+        errors: every problem, by sheet, row, column and value (row 0: the sheet as a whole).
+        notes: remarks (encoding, header row, rounded amounts, totals rows left out…).
+        file_hash: SHA-256 of the file's bytes.
+        rows_total: data rows read below the header.
+        already_imported: ``(when, by whom)`` when this file was imported before.
+        headers: the header row's cells (for the rejects file).
+        rejected_cells: Excel row number → the row's cells, for every rejected row.
+        inputs: row number → the prepared service input of each record in ``to_create``.
+        fingerprints: row number → fingerprint of each record in ``to_create``.
+    """
+
+    kind: str
+    file: Path
+    sheet: str
+    mapping: Mapping
+    to_create: list[Record] = field(default_factory=list)
+    skipped: list[tuple[Record, str]] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    file_hash: str = ""
+    rows_total: int = 0
+    already_imported: tuple[datetime, str] | None = None
+    headers: list[Cell] = field(default_factory=list)
+    rejected_cells: dict[int, list[Cell]] = field(default_factory=dict)
+    inputs: dict[int, Any] = field(default_factory=dict)
+    fingerprints: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        """Excel row numbers with at least one problem, ascending."""
+        return sorted({e.row for e in self.errors if e.row > 0})
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What a commit wrote: counts of rows and the batch id (None when nothing was written)."""
+
+    created: int
+    skipped: int
+    rejected: int
+    batch_id: int | None
+
+
+def file_sha256(path: Path) -> str:
+    """The hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in IMPORT_KINDS:
+        reason = f"use one of {', '.join(IMPORT_KINDS)} (orders and opening balances later)"
+        raise UserFacingError("invalid", field="kind", reason=reason)
+
+
+def _sheet_error(plan: ImportPlan, reason: str) -> None:
+    params = {"field": "sheet", "reason": reason}
+    plan.errors.append(CellError(plan.file.name, plan.sheet, 0, "", "", "invalid", params))
+
+
+def _read(ctx: ServiceContext, plan: ImportPlan, sheet: str | None) -> list[Record]:
+    """Open, find the header, map and convert; the converted records."""
+    with reader(ctx) as s:
+        from desktop_ar.services.settings import load_settings
+
+        currency = load_settings(s).base_currency
+    with open_workbook(plan.file) as book:
+        plan.notes.extend(book.notes)
+        if sheet is None:
+            visible = [info.name for info in book.sheets if info.visible] or [book.sheets[0].name]
+            sheet = visible[0]
+        plan.sheet = sheet
+        rows = list(book.rows(sheet))
+        date1904 = book.date1904
+    guess = find_header_row(rows[:SCAN_ROWS], known_headers(plan.kind))
+    if guess.row_index is None:
+        _sheet_error(plan, "no header row was found; " + "; ".join(guess.reasons))
+        return []
+    plan.notes.extend(guess.reasons)
+    plan.headers = list(rows[guess.row_index])
+    plan.mapping = guess_mapping(plan.headers, plan.kind)
+    body = data_rows(rows, guess.row_index)
+    plan.notes.extend(body.notes)
+    plan.rows_total = len(body.rows)
+    result = convert_rows(
+        body.rows,
+        plan.mapping,
+        plan.kind,
+        file=plan.file.name,
+        sheet=sheet,
+        default_currency=currency,
+        date1904=date1904,
+    )
+    plan.errors.extend(result.errors)
+    for record in result.records:
+        plan.notes.extend(f"row {record.row_number}: {note}" for note in record.notes)
+    plan.rejected_cells = {i + 1: cells for i, cells in body.rows}  # trimmed below
+    return result.records
+
+
+def plan_import(
+    ctx: ServiceContext, path: str | Path, kind: str, *, sheet: str | None = None
+) -> ImportPlan:
+    """Read and check a file for import; nothing is written.
+
+    Args:
+        ctx: the service context.
+        path: an ``.xlsx``, ``.xlsm``, ``.xls``, ``.csv`` or ``.txt`` file.
+        kind: ``customers``, ``invoices`` or ``payments``.
+        sheet: the sheet name (default: the first visible sheet).
+
+    Returns:
+        The :class:`ImportPlan`.
+
+    Raises:
+        UserFacingError: an unknown kind, or a file that cannot be opened or read.
+    """
+    _check_kind(kind)
+    file = Path(path)
+    plan = ImportPlan(kind, file, sheet or "", Mapping(kind), file_hash="")
+    if not file.is_file():
+        raise UserFacingError("file_missing", path=str(file))
+    plan.file_hash = file_sha256(file)
+    records = _read(ctx, plan, sheet)
+    with reader(ctx) as s:
+        batch = s.execute(
+            select(ImportBatch.imported_at, ImportBatch.imported_by)
+            .where(
+                ImportBatch.file_hash == plan.file_hash,
+                ImportBatch.kind == kind,
+                ImportBatch.sheet == plan.sheet,
+            )
+            .order_by(ImportBatch.id)
+        ).first()
+        if batch is not None:
+            plan.already_imported = (batch[0], batch[1])
+            plan.errors.clear()
+            plan.rejected_cells.clear()
+            return plan
+        prints = {r.row_number: fingerprint(r) for r in records}
+        seen: set[str] = set()
+        values = list(set(prints.values()))
+        for start in range(0, len(values), _CHUNK):
+            chunk = values[start : start + _CHUNK]
+            seen.update(
+                s.scalars(select(ImportRow.fingerprint).where(ImportRow.fingerprint.in_(chunk)))
+            )
+        checker = Checker(s, kind, plan.mapping, file.name, plan.sheet)
+        for record in records:
+            if prints[record.row_number] in seen:
+                plan.skipped.append((record, ALREADY_IMPORTED))
+                continue
+            prepared, skip, errors = checker.check(record)
+            if errors:
+                plan.errors.extend(errors)
+            elif skip is not None:
+                plan.skipped.append((record, skip))
+            else:
+                plan.to_create.append(record)
+                plan.inputs[record.row_number] = prepared
+                plan.fingerprints[record.row_number] = prints[record.row_number]
+    rejected = set(plan.rejected_rows)
+    plan.rejected_cells = {r: c for r, c in plan.rejected_cells.items() if r in rejected}
+    return plan
+
+
+def _create(s: Any, ctx: ServiceContext, kind: str, prepared: Any) -> int:
+    if kind == "customers":
+        return insert_customer(s, ctx, dict(prepared)).id
+    if kind == "invoices":
+        return insert_invoice(s, ctx, prepared).id
+    assert isinstance(prepared, PaymentPlan)
+    payment, _ = insert_payment(
+        s, ctx, prepared.data, prepared.mode, reference_text=prepared.invoice_numbers
+    )
+    return payment.id
+
+
+def commit_import(
+    ctx: ServiceContext,
+    plan: ImportPlan,
+    *,
+    progress: Progress | None = None,
+    skip_invalid: bool = False,
+) -> ImportResult:
+    """Write a plan in one transaction: all of it, or nothing.
+
+    Args:
+        ctx: the service context.
+        plan: from :func:`plan_import`.
+        progress: reported after each row and checked for cancel between rows.
+        skip_invalid: commit the valid rows even though others were rejected.
+
+    Returns:
+        The counts and the new batch's id (``None`` for a file already imported: nothing is
+        written then).
+
+    Raises:
+        PermissionDenied: the role may not import data.
+        UserFacingError: ``invalid`` when rows were rejected and ``skip_invalid`` is false, or
+            any service error of a row (nothing is written).
+        Cancelled: the user cancelled (nothing is written).
+    """
+    require(ctx, "import_data")
+    progress = progress or NullProgress()
+    rejected = len(plan.rejected_rows) + (1 if any(e.row == 0 for e in plan.errors) else 0)
+    if plan.already_imported is not None:
+        return ImportResult(0, len(plan.skipped), 0, None)
+    if plan.errors and not skip_invalid:
+        reason = f"{rejected} rows have problems; fix them, or skip the invalid rows"
+        raise UserFacingError("invalid", field="import", reason=reason)
+    total = len(plan.to_create)
+    entity = _ENTITY[plan.kind]
+    with uow(ctx) as s:
+        batch = ImportBatch(
+            kind=plan.kind,
+            file_name=plan.file.name[:260],
+            file_hash=plan.file_hash,
+            sheet=plan.sheet[:100],
+            rows_total=plan.rows_total,
+            rows_created=total,
+            rows_skipped=len(plan.skipped),
+            status="committed",
+            imported_at=ctx.clock.now(),
+            imported_by=ctx.user,
+        )
+        s.add(batch)
+        s.flush()
+        for done, record in enumerate(plan.to_create, start=1):
+            progress.check()
+            entity_id = _create(s, ctx, plan.kind, plan.inputs[record.row_number])
+            s.add(
+                ImportRow(
+                    batch_id=batch.id,
+                    row_number=record.row_number,
+                    fingerprint=plan.fingerprints[record.row_number],
+                    entity=entity,
+                    entity_id=entity_id,
+                )
+            )
+            progress.report(done, total, f"row {record.row_number}")
+        progress.check()
+        s.flush()
+        counts = {"created": total, "skipped": len(plan.skipped), "rejected": rejected}
+        after = {"file": plan.file.name, "sheet": plan.sheet, "file_hash": plan.file_hash}
+        audit.record(s, ctx, f"import_{plan.kind}", "import_batch", batch.id, after=after | counts)
+        batch_id = batch.id
+    progress.report(total, total, "done")
+    return ImportResult(total, len(plan.skipped), rejected, batch_id)
+
+
+def _cell_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def write_rejects(plan: ImportPlan, path: str | Path) -> Path:
+    """Save the rejected rows, as read, with a Reason column, to fix and import again.
+
+    Every cell is written as text (guarded so that it can never run as a formula).
+
+    Args:
+        plan: the plan with its problems.
+        path: the ``.xlsx`` file to write.
+
+    Returns:
+        The file written.
+    """
+    from desktop_ar.io.excel.writer import Column, SheetSpec, write_table_xlsx
+
+    width = max([len(plan.headers), *(len(c) for c in plan.rejected_cells.values())], default=0)
+    titles = [_cell_text(h) or f"Column {i + 1}" for i, h in enumerate(plan.headers)]
+    titles += [f"Column {i + 1}" for i in range(len(titles), width)]
+    reasons: dict[int, list[str]] = {}
+    for error in plan.errors:
+        reason = str(error.params.get("reason", error.code))
+        where = f"{error.column}: " if error.column else ""
+        reasons.setdefault(error.row, []).append(f"{where}{reason}")
+    rows = []
+    for row, cells in sorted(plan.rejected_cells.items()):
+        texts = [_cell_text(c) for c in cells] + [""] * (width - len(cells))
+        rows.append([row, *texts, "; ".join(reasons.get(row, []))])
+    columns = [Column("Row", "int"), *(Column(t) for t in titles), Column("Reason", width=60)]
+    sheet = SheetSpec(name="Rejected", columns=columns, rows=rows)
+    return write_table_xlsx(Path(path), [sheet])
