@@ -21,6 +21,7 @@ from desktop_ar.services.lists.base import (
     customer_text_filter,
     in_order,
 )
+from desktop_ar.services.lists.payments import payment_text_filter
 from desktop_ar.services.uow import reader
 
 __all__ = ["ExceptionList", "ExceptionRow"]
@@ -103,15 +104,7 @@ class ExceptionList(SqlList):
                     contains_text(e.cause, text),
                     contains_text(e.kind, text.replace(" ", "_")),
                     contains_text(e.owner, text),
-                    e.payment_id.in_(
-                        select(Payment.id).where(
-                            or_(
-                                contains_text(Payment.number, text),
-                                contains_text(Payment.payer_name, text),
-                                contains_text(Payment.reference, text),
-                            )
-                        )
-                    ),
+                    e.payment_id.in_(select(Payment.id).where(payment_text_filter(text))),
                     e.customer_id.in_(select(Customer.id).where(customer_text_filter(text))),
                 )
             )

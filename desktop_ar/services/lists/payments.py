@@ -35,6 +35,15 @@ class PaymentRow:
     status: str
 
 
+def payment_text_filter(text: str) -> ColumnElement[bool]:
+    """Payments whose number, bank reference or payer name contains ``text``."""
+    return or_(
+        contains_text(Payment.number, text),
+        contains_text(Payment.reference, text),
+        contains_text(Payment.payer_name, text),
+    )
+
+
 class PaymentList(SqlList):
     """The payments (receipts) list."""
 
@@ -55,9 +64,7 @@ class PaymentList(SqlList):
         if text:
             conds.append(
                 or_(
-                    contains_text(Payment.number, text),
-                    contains_text(Payment.reference, text),
-                    contains_text(Payment.payer_name, text),
+                    payment_text_filter(text),
                     Payment.customer_id.in_(select(Customer.id).where(customer_text_filter(text))),
                 )
             )
