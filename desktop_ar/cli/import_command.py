@@ -5,7 +5,10 @@
 first problems by sheet, row, column and value). Any rejected row makes it exit 1 without writing
 anything, unless ``--skip-invalid`` commits the valid rows; ``--rejects`` saves the rejected rows
 with a reason column whenever there are any. A file imported before is reported and nothing is
-written (exit 0). Orders, opening balances and mapping templates are not supported yet.
+written (exit 0). ``--template NAME`` maps the columns with a saved template (a template saved
+for the same header row is used without asking), ``--save-template NAME`` saves the mapping used,
+``--header-row N`` overrides the automatic header detection. Orders and opening balances are not
+supported yet.
 """
 
 from __future__ import annotations
@@ -29,7 +32,15 @@ def add_import_command(
     p.add_argument("kind", choices=KINDS, help="what the file holds")
     p.add_argument("file", metavar="FILE", help=".xlsx, .xlsm, .xls, .csv or .txt file")
     p.add_argument("--sheet", metavar="NAME", help="the sheet (default: the first visible one)")
-    p.add_argument("--template", metavar="NAME", help=argparse.SUPPRESS)
+    p.add_argument("--template", metavar="NAME", help="map the columns with this saved template")
+    p.add_argument(
+        "--header-row", metavar="N", type=int, help="the header row (default: found automatically)"
+    )
+    p.add_argument(
+        "--save-template",
+        metavar="NAME",
+        help="save the column mapping used under this name (offered again for the same headers)",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     p.add_argument(
         "--rejects", metavar="FILE.xlsx", help="save rejected rows with a reason column here"
@@ -70,15 +81,25 @@ def run_import(ctx: Any, args: argparse.Namespace) -> int:
 
     Returns:
         The exit status: 0 when done (or nothing to do), 1 when rows were rejected and nothing
-        was written, 2 for ``--template`` (not supported yet).
+        was written.
     """
+    from desktop_ar.services.import_templates import save_template
     from desktop_ar.services.imports import commit_import, plan_import, write_rejects
     from desktop_ar.services.progress import StderrProgress
 
-    if args.template:
-        print("desktop-ar: error: --template: templates are not supported yet", file=sys.stderr)
-        return 2
-    plan = plan_import(ctx, args.file, args.kind, sheet=args.sheet)
+    plan = plan_import(
+        ctx,
+        args.file,
+        args.kind,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        template=args.template,
+    )
+    if args.save_template and plan.header_row is not None:
+        save_template(
+            ctx, args.save_template, plan.mapping, plan.headers, header_row=args.header_row
+        )
+        print(f"Saved the column mapping as template {args.save_template!r}", file=sys.stderr)
     if plan.already_imported is not None:
         when, who = plan.already_imported
         print(f"{plan.file.name}: already imported on {when:%Y-%m-%d %H:%M} by {who}")

@@ -11,12 +11,14 @@ updated); an invoice number already used is a problem (the row is rejected); a r
 fingerprint was already imported is skipped ("already imported"); a file whose SHA-256 was
 already imported as the same kind and sheet is reported in ``ImportPlan.already_imported`` and
 nothing else is done. Orders and opening balances cannot be imported yet.
+
+The wizard's steps: ``preview_sheet`` (sheet and header row), then ``plan_import`` with the
+chosen ``header_row`` and ``mapping`` (or a saved ``template``), then ``commit_import``; see
+:mod:`desktop_ar.services.import_templates` for saving a mapping.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,15 +26,22 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop_ar.db.models import ImportBatch, ImportRow
-from desktop_ar.domain.errors import CellError, UserFacingError
-from desktop_ar.io.excel.header import SCAN_ROWS, data_rows, find_header_row
-from desktop_ar.io.excel.mapping import Mapping, guess_mapping, known_headers
-from desktop_ar.io.excel.reader import Cell, open_workbook
-from desktop_ar.io.excel.records import Record, convert_rows, fingerprint
+from desktop_ar.domain.errors import UserFacingError
+from desktop_ar.io.excel.mapping import Mapping
+from desktop_ar.io.excel.reader import Cell
+from desktop_ar.io.excel.records import fingerprint
 from desktop_ar.services import audit
 from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.customers import insert_customer
 from desktop_ar.services.import_checks import ALREADY_EXISTS, Checker, PaymentPlan
+from desktop_ar.services.import_plan import (
+    IMPORT_KINDS,
+    ImportPlan,
+    ImportResult,
+    check_kind,
+    file_sha256,
+)
+from desktop_ar.services.import_reading import SheetPreview, preview_sheet, read_records
 from desktop_ar.services.invoicing import insert_invoice
 from desktop_ar.services.payments import insert_payment
 from desktop_ar.services.permissions import require
@@ -45,133 +54,27 @@ __all__ = [
     "IMPORT_KINDS",
     "ImportPlan",
     "ImportResult",
+    "SheetPreview",
     "commit_import",
     "plan_import",
+    "preview_sheet",
     "write_rejects",
 ]
 
-IMPORT_KINDS = ("customers", "invoices", "payments")
 ALREADY_IMPORTED = "already imported"
 _ENTITY = {"customers": "customer", "invoices": "invoice", "payments": "payment"}
 _CHUNK = 500
 
 
-@dataclass
-class ImportPlan:
-    """What an import would do; nothing is written until ``commit_import``.
-
-    Attributes:
-        kind: ``customers``, ``invoices`` or ``payments``.
-        file: the file.
-        sheet: the sheet read.
-        mapping: which column holds which field.
-        to_create: the records that would be created, in sheet order.
-        skipped: records left out, with the reason ("already exists", "already imported").
-        errors: every problem, by sheet, row, column and value (row 0: the sheet as a whole).
-        notes: remarks (encoding, header row, rounded amounts, totals rows left out…).
-        file_hash: SHA-256 of the file's bytes.
-        rows_total: data rows read below the header.
-        already_imported: ``(when, by whom)`` when this file was imported before.
-        headers: the header row's cells (for the rejects file).
-        rejected_cells: Excel row number → the row's cells, for every rejected row.
-        inputs: row number → the prepared service input of each record in ``to_create``.
-        fingerprints: row number → fingerprint of each record in ``to_create``.
-    """
-
-    kind: str
-    file: Path
-    sheet: str
-    mapping: Mapping
-    to_create: list[Record] = field(default_factory=list)
-    skipped: list[tuple[Record, str]] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    file_hash: str = ""
-    rows_total: int = 0
-    already_imported: tuple[datetime, str] | None = None
-    headers: list[Cell] = field(default_factory=list)
-    rejected_cells: dict[int, list[Cell]] = field(default_factory=dict)
-    inputs: dict[int, Any] = field(default_factory=dict)
-    fingerprints: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def rejected_rows(self) -> list[int]:
-        """Excel row numbers with at least one problem, ascending."""
-        return sorted({e.row for e in self.errors if e.row > 0})
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """What a commit wrote: counts of rows and the batch id (None when nothing was written)."""
-
-    created: int
-    skipped: int
-    rejected: int
-    batch_id: int | None
-
-
-def file_sha256(path: Path) -> str:
-    """The hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _check_kind(kind: str) -> None:
-    if kind not in IMPORT_KINDS:
-        reason = f"use one of {', '.join(IMPORT_KINDS)} (orders and opening balances later)"
-        raise UserFacingError("invalid", field="kind", reason=reason)
-
-
-def _sheet_error(plan: ImportPlan, reason: str) -> None:
-    params = {"field": "sheet", "reason": reason}
-    plan.errors.append(CellError(plan.file.name, plan.sheet, 0, "", "", "invalid", params))
-
-
-def _read(ctx: ServiceContext, plan: ImportPlan, sheet: str | None) -> list[Record]:
-    """Open, find the header, map and convert; the converted records."""
-    with reader(ctx) as s:
-        from desktop_ar.services.settings import load_settings
-
-        currency = load_settings(s).base_currency
-    with open_workbook(plan.file) as book:
-        plan.notes.extend(book.notes)
-        if sheet is None:
-            visible = [info.name for info in book.sheets if info.visible] or [book.sheets[0].name]
-            sheet = visible[0]
-        plan.sheet = sheet
-        rows = list(book.rows(sheet))
-        date1904 = book.date1904
-    guess = find_header_row(rows[:SCAN_ROWS], known_headers(plan.kind))
-    if guess.row_index is None:
-        _sheet_error(plan, "no header row was found; " + "; ".join(guess.reasons))
-        return []
-    plan.notes.extend(guess.reasons)
-    plan.headers = list(rows[guess.row_index])
-    plan.mapping = guess_mapping(plan.headers, plan.kind)
-    body = data_rows(rows, guess.row_index)
-    plan.notes.extend(body.notes)
-    plan.rows_total = len(body.rows)
-    result = convert_rows(
-        body.rows,
-        plan.mapping,
-        plan.kind,
-        file=plan.file.name,
-        sheet=sheet,
-        default_currency=currency,
-        date1904=date1904,
-    )
-    plan.errors.extend(result.errors)
-    for record in result.records:
-        plan.notes.extend(f"row {record.row_number}: {note}" for note in record.notes)
-    plan.rejected_cells = {i + 1: cells for i, cells in body.rows}  # trimmed below
-    return result.records
-
-
 def plan_import(
-    ctx: ServiceContext, path: str | Path, kind: str, *, sheet: str | None = None
+    ctx: ServiceContext,
+    path: str | Path,
+    kind: str,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    mapping: Mapping | None = None,
+    template: str | None = None,
 ) -> ImportPlan:
     """Read and check a file for import; nothing is written.
 
@@ -180,20 +83,27 @@ def plan_import(
         path: an ``.xlsx``, ``.xlsm``, ``.xls``, ``.csv`` or ``.txt`` file.
         kind: ``customers``, ``invoices`` or ``payments``.
         sheet: the sheet name (default: the first visible sheet).
+        header_row: the 1-based header row (default: found automatically, or the template's).
+        mapping: the column mapping chosen in the wizard (default: a saved template made for
+            this header row, else guessed from the header labels).
+        template: the name of a saved template to map the columns with.
 
     Returns:
         The :class:`ImportPlan`.
 
     Raises:
-        UserFacingError: an unknown kind, or a file that cannot be opened or read.
+        UserFacingError: an unknown kind, sheet or template, or a file that cannot be opened
+            or read.
     """
-    _check_kind(kind)
+    check_kind(kind)
     file = Path(path)
     plan = ImportPlan(kind, file, sheet or "", Mapping(kind), file_hash="")
     if not file.is_file():
         raise UserFacingError("file_missing", path=str(file))
     plan.file_hash = file_sha256(file)
-    records = _read(ctx, plan, sheet)
+    records = read_records(
+        ctx, plan, sheet=sheet, header_row=header_row, mapping=mapping, template=template
+    )
     with reader(ctx) as s:
         batch = s.execute(
             select(ImportBatch.imported_at, ImportBatch.imported_by)

@@ -111,12 +111,31 @@ def test_gb18030_csv_payments(
         assert conn.execute("SELECT open_minor FROM invoices").fetchone()[0] == 0
 
 
-def test_template_and_orders_refused(
-    book: Path, customers: Path, capsys: pytest.CaptureFixture[str]
+def test_templates_saved_and_used(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, "--db", book, "import", "customers", customers, "--template", "x")
-    assert code == 2 and "not supported yet" in err
-    code, _, err = run(capsys, "--db", book, "import", "orders", customers)
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Kunde,Nummer,Limit\n甲公司,K1,100\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", book, "import", "customers", odd, "--dry-run")
+    assert code == 1 and "required field (Customer name" in out
+    code, out, err = run(
+        capsys, "--db", book, "import", "customers", odd, "--template", "missing", "--dry-run"
+    )
+    assert code == 1 and "missing" in err and len(err.strip().splitlines()) == 1
+    good = tmp_path / "good.csv"
+    good.write_text("客户名称,客户编号\n甲公司,K1\n", encoding="utf-8")
+    code, out, err = run(
+        capsys, "--db", book, "import", "customers", good, "--header-row", "1",
+        "--save-template", "Mine", "--dry-run",
+    )  # fmt: skip
+    assert code == 0 and "Saved the column mapping as template 'Mine'" in err
+    again = tmp_path / "again.csv"
+    again.write_text("客户名称,客户编号\n乙公司,K2\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", book, "import", "customers", again)
+    assert code == 0 and "saved template 'Mine'" in err
+    orders = tmp_path / "o.csv"
+    orders.write_text("客户名称,编号\n甲公司,K1\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", book, "import", "orders", orders)
     assert code == 2 and len(err.strip().splitlines()) == 1
 
 

@@ -39,6 +39,9 @@ BUSINESS_TABLES = (
     "exception_notes",
     "order_instalments",
     "invoice_lines",
+    # revision 0003
+    "import_batches",
+    "import_rows",
 )
 
 

@@ -10,7 +10,7 @@ from desktop_ar.db.models.activity import (
 )
 from desktop_ar.db.models.audit import AuditEntry
 from desktop_ar.db.models.customers import Contact, Customer
-from desktop_ar.db.models.imports import ImportBatch, ImportRow
+from desktop_ar.db.models.imports import ImportBatch, ImportRow, ImportTemplate
 from desktop_ar.db.models.invoices import CreditNote, Invoice, InvoiceLine, ScheduleLine
 from desktop_ar.db.models.orders import Order, OrderInstalment, OrderLine
 from desktop_ar.db.models.payments import Allocation, Payment, Refund, WriteOff
@@ -28,6 +28,7 @@ __all__ = [
     "ExceptionNote",
     "ImportBatch",
     "ImportRow",
+    "ImportTemplate",
     "Invoice",
     "InvoiceLine",
     "NumberSequence",

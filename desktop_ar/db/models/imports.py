@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop_ar.db.base import TABLE_ARGS, Base
@@ -63,3 +72,33 @@ class ImportRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(12))
     entity_id: Mapped[int] = mapped_column(Integer)
+
+
+class ImportTemplate(Base):
+    """A saved column mapping for one import kind, offered again for the same header row."""
+
+    __tablename__ = "import_templates"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('customers', 'invoices', 'payments', 'orders', 'opening_balances')",
+            name="kind",
+        ),
+        CheckConstraint("length(trim(name)) > 0", name="name_set"),
+        CheckConstraint("header_row IS NULL OR header_row >= 1", name="header_row"),
+        UniqueConstraint("kind", "name"),
+        Index("ix_import_templates_signature", "kind", "header_signature"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    header_signature: Mapped[str] = mapped_column(String(64))
+    header_row: Mapped[int | None] = mapped_column(Integer, default=None)
+    mapping_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012

@@ -89,6 +89,13 @@ class Invoice(Base):
     fapiao_number: Mapped[str] = mapped_column(String(40), default="")
     fapiao_date: Mapped[date | None] = mapped_column(Date, default=None)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Carried over from the previous system (imported opening balance), revision 0004.
+    opening_balance: Mapped[bool] = mapped_column(
+        Boolean,
+        CheckConstraint("opening_balance IN (0, 1)", name="opening_balance_bool"),
+        default=False,
+        server_default="0",
+    )
     overdue_reason: Mapped[str] = mapped_column(String(200), default="")
     # Column-level CHECKs: SQLite can add them with ALTER TABLE ADD COLUMN, no table rebuild.
     overdue_reason_code: Mapped[str | None] = mapped_column(

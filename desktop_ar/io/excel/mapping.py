@@ -260,6 +260,17 @@ class Mapping:
             confidence[key] = 1.0
         return _finish(self.kind, columns, confidence, headers)
 
+    def for_headers(self, headers: Sequence[object]) -> Mapping:
+        """The same columns checked against another header row (a template applied to a file).
+
+        Args:
+            headers: the header row of the file being imported.
+
+        Returns:
+            A mapping with the unmapped labels and missing required fields recomputed.
+        """
+        return _finish(self.kind, dict(self.columns), dict(self.confidence), headers)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, for saving the mapping as a named template."""
         data: dict[str, Any] = {"version": 1, "kind": self.kind, "columns": dict(self.columns)}
