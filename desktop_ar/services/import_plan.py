@@ -28,6 +28,7 @@ class ImportPlan:
         sheet: the sheet read.
         mapping: which column holds which field.
         to_create: the records that would be created, in sheet order.
+        to_update: the records that would update an existing record, in sheet order.
         skipped: records left out, with the reason ("already exists", "already imported").
         errors: every problem, by sheet, row, column and value (row 0: the sheet as a whole).
         notes: remarks (encoding, header row, rounded amounts, totals rows left out…).
@@ -36,8 +37,10 @@ class ImportPlan:
         already_imported: ``(when, by whom)`` when this file was imported before.
         headers: the header row's cells (for the rejects file).
         rejected_cells: Excel row number → the row's cells, for every rejected row.
-        inputs: row number → the prepared service input of each record in ``to_create``.
-        fingerprints: row number → fingerprint of each record in ``to_create``.
+        inputs: row number → the ``Checked`` outcome (with the prepared input) of each record
+            in ``to_create`` and ``to_update``.
+        fingerprints: row number → fingerprint of each record in ``to_create`` and
+            ``to_update``.
         header_row: the 1-based header row used (``None`` when none was found).
         template: the name of the saved template whose mapping was used, if any.
     """
@@ -47,6 +50,7 @@ class ImportPlan:
     sheet: str
     mapping: Mapping
     to_create: list[Record] = field(default_factory=list)
+    to_update: list[Record] = field(default_factory=list)
     skipped: list[tuple[Record, str]] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -74,6 +78,7 @@ class ImportResult:
     skipped: int
     rejected: int
     batch_id: int | None
+    updated: int = 0
 
 
 def file_sha256(path: Path) -> str:

@@ -3,8 +3,8 @@
 ``plan_import`` reads the file (header row found, columns guessed, every cell converted and
 checked, customers resolved by code or name — exact, then ignoring case — and duplicates looked
 up in the database) and writes nothing. ``commit_import`` writes the plan in ONE transaction
-through the same session-level helpers the services use, with progress and cancel; a cancel or
-any error leaves nothing behind.
+through the kind's handler (:mod:`desktop_ar.services.import_kinds`), with progress and
+cancel; a cancel or any error leaves nothing behind.
 
 Duplicates: a customer whose code already exists is *skipped* ("already exists"; it is not
 updated); an invoice number already used is a problem (the row is rejected); a row whose
@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from desktop_ar.db.models import ImportBatch, ImportRow
 from desktop_ar.domain.errors import UserFacingError
@@ -32,8 +31,7 @@ from desktop_ar.io.excel.reader import Cell
 from desktop_ar.io.excel.records import fingerprint
 from desktop_ar.services import audit
 from desktop_ar.services.context import ServiceContext
-from desktop_ar.services.customers import insert_customer
-from desktop_ar.services.import_checks import ALREADY_EXISTS, Checker, PaymentPlan
+from desktop_ar.services.import_kinds import ALREADY_EXISTS, HANDLERS
 from desktop_ar.services.import_plan import (
     IMPORT_KINDS,
     ImportPlan,
@@ -42,8 +40,6 @@ from desktop_ar.services.import_plan import (
     file_sha256,
 )
 from desktop_ar.services.import_reading import SheetPreview, preview_sheet, read_records
-from desktop_ar.services.invoicing import insert_invoice
-from desktop_ar.services.payments import insert_payment
 from desktop_ar.services.permissions import require
 from desktop_ar.services.progress import NullProgress, Progress
 from desktop_ar.services.uow import reader, uow
@@ -62,7 +58,6 @@ __all__ = [
 ]
 
 ALREADY_IMPORTED = "already imported"
-_ENTITY = {"customers": "customer", "invoices": "invoice", "payments": "payment"}
 _CHUNK = 500
 
 
@@ -127,35 +122,25 @@ def plan_import(
             seen.update(
                 s.scalars(select(ImportRow.fingerprint).where(ImportRow.fingerprint.in_(chunk)))
             )
-        checker = Checker(s, kind, plan.mapping, file.name, plan.sheet)
+        handler = HANDLERS[kind](s, plan.mapping, file.name, plan.sheet)
+        fresh = []
         for record in records:
             if prints[record.row_number] in seen:
                 plan.skipped.append((record, ALREADY_IMPORTED))
-                continue
-            prepared, skip, errors = checker.check(record)
-            if errors:
-                plan.errors.extend(errors)
-            elif skip is not None:
-                plan.skipped.append((record, skip))
             else:
-                plan.to_create.append(record)
-                plan.inputs[record.row_number] = prepared
+                fresh.append(record)
+        for record, checked in handler.check_all(fresh):
+            if checked.errors:
+                plan.errors.extend(checked.errors)
+            elif checked.skip is not None:
+                plan.skipped.append((record, checked.skip))
+            else:
+                (plan.to_update if checked.update else plan.to_create).append(record)
+                plan.inputs[record.row_number] = checked
                 plan.fingerprints[record.row_number] = prints[record.row_number]
     rejected = set(plan.rejected_rows)
     plan.rejected_cells = {r: c for r, c in plan.rejected_cells.items() if r in rejected}
     return plan
-
-
-def _create(s: Any, ctx: ServiceContext, kind: str, prepared: Any) -> int:
-    if kind == "customers":
-        return insert_customer(s, ctx, dict(prepared)).id
-    if kind == "invoices":
-        return insert_invoice(s, ctx, prepared).id
-    assert isinstance(prepared, PaymentPlan)
-    payment, _ = insert_payment(
-        s, ctx, prepared.data, prepared.mode, reference_text=prepared.invoice_numbers
-    )
-    return payment.id
 
 
 def commit_import(
@@ -191,8 +176,10 @@ def commit_import(
     if plan.errors and not skip_invalid:
         reason = f"{rejected} rows have problems; fix them, or skip the invalid rows"
         raise UserFacingError("invalid", field="import", reason=reason)
-    total = len(plan.to_create)
-    entity = _ENTITY[plan.kind]
+    handler = HANDLERS[plan.kind]
+    writes = sorted(plan.to_create + plan.to_update, key=lambda r: r.row_number)
+    total = len(writes)
+    created, updated = len(plan.to_create), len(plan.to_update)
     with uow(ctx) as s:
         batch = ImportBatch(
             kind=plan.kind,
@@ -200,7 +187,7 @@ def commit_import(
             file_hash=plan.file_hash,
             sheet=plan.sheet[:100],
             rows_total=plan.rows_total,
-            rows_created=total,
+            rows_created=created,
             rows_skipped=len(plan.skipped),
             status="committed",
             imported_at=ctx.clock.now(),
@@ -208,27 +195,28 @@ def commit_import(
         )
         s.add(batch)
         s.flush()
-        for done, record in enumerate(plan.to_create, start=1):
-            progress.check()
-            entity_id = _create(s, ctx, plan.kind, plan.inputs[record.row_number])
-            s.add(
-                ImportRow(
-                    batch_id=batch.id,
-                    row_number=record.row_number,
-                    fingerprint=plan.fingerprints[record.row_number],
-                    entity=entity,
-                    entity_id=entity_id,
-                )
-            )
-            progress.report(done, total, f"row {record.row_number}")
+        items = ((record, plan.inputs[record.row_number]) for record in writes)
+        ids = handler.write(s, ctx, items, progress, total)
         progress.check()
-        s.flush()
-        counts = {"created": total, "skipped": len(plan.skipped), "rejected": rejected}
+        rows = [
+            {
+                "batch_id": batch.id,
+                "row_number": record.row_number,
+                "fingerprint": plan.fingerprints[record.row_number],
+                "entity": handler.entity,
+                "entity_id": entity_id,
+            }
+            for record, entity_id in zip(writes, ids, strict=True)
+        ]
+        if rows:
+            s.execute(insert(ImportRow), rows)
+        counts = {"created": created, "updated": updated, "skipped": len(plan.skipped)}
+        counts["rejected"] = rejected
         after = {"file": plan.file.name, "sheet": plan.sheet, "file_hash": plan.file_hash}
         audit.record(s, ctx, f"import_{plan.kind}", "import_batch", batch.id, after=after | counts)
         batch_id = batch.id
     progress.report(total, total, "done")
-    return ImportResult(total, len(plan.skipped), rejected, batch_id)
+    return ImportResult(created, len(plan.skipped), rejected, batch_id, updated)
 
 
 def _cell_text(value: Cell) -> str:

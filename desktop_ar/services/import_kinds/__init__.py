@@ -1,0 +1,17 @@
+"""One module per import kind; :data:`HANDLERS` maps the kind to its :class:`KindImport`."""
+
+from __future__ import annotations
+
+from desktop_ar.services.import_kinds.base import ALREADY_EXISTS, Checked, KindImport
+from desktop_ar.services.import_kinds.customers import CustomerImport
+from desktop_ar.services.import_kinds.invoices import InvoiceImport
+from desktop_ar.services.import_kinds.payments import PaymentImport, PaymentPlan
+
+__all__ = ["ALREADY_EXISTS", "HANDLERS", "Checked", "KindImport", "PaymentPlan"]
+
+HANDLERS: dict[str, type[KindImport]] = {
+    "customers": CustomerImport,
+    "invoices": InvoiceImport,
+    "payments": PaymentImport,
+}
+"""Import kind → the class that checks and writes its records."""
