@@ -2,8 +2,9 @@
 
 Usage: ``python benchmarks/_measure.py <what> <db> [options]``; prints exactly one JSON object
 as its last line of stdout. ``what`` is one of: build, aging, filter, sort, paint, filter-page,
-sort-page. Every child starts cold (fresh interpreter, fresh SQLite page cache; the operating
-system's file cache is shared and warm, as it is for a user who reopens the app).
+sort-page, import-files, import. Every child starts cold (fresh interpreter, fresh SQLite page
+cache; the operating system's file cache is shared and warm, as it is for a user who reopens
+the app).
 """
 
 from __future__ import annotations
@@ -161,6 +162,20 @@ def measure_sort(db: Path, _opts: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _import(name: str) -> Callable[[Path, argparse.Namespace], dict[str, Any]]:
+    """An import measure (``_import_measures.py``), imported only in the child that runs it."""
+
+    def run(db: Path, opts: argparse.Namespace) -> dict[str, Any]:
+        import _import_measures
+
+        if name == "ensure_import_files":
+            paths = _import_measures.ensure_import_files(db, opts.rows, rebuild=opts.rebuild)
+            return {k: str(v) for k, v in paths.items()}
+        return getattr(_import_measures, name)(db, opts)
+
+    return run
+
+
 def _qt(name: str) -> Callable[[Path, argparse.Namespace], dict[str, Any]]:
     """A Qt measure, imported only in the child that runs it."""
 
@@ -172,6 +187,13 @@ def _qt(name: str) -> Callable[[Path, argparse.Namespace], dict[str, Any]]:
     return run
 
 
+def measure_matching(db: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    """Bank matching (``_matching_measures.py``) over generated data; the book is not read."""
+    import _matching_measures
+
+    return _matching_measures.measure_matching(db, opts)
+
+
 MEASURES: dict[str, Callable[[Path, argparse.Namespace], dict[str, Any]]] = {
     "build": measure_build,
     "aging": measure_aging,
@@ -181,6 +203,9 @@ MEASURES: dict[str, Callable[[Path, argparse.Namespace], dict[str, Any]]] = {
     "filter-page": _qt("measure_filter_page"),
     "sort-page": _qt("measure_sort_page"),
     "app-shim": _qt("measure_app_shim"),
+    "import-files": _import("ensure_import_files"),
+    "import": _import("measure_import"),
+    "matching": measure_matching,
 }
 
 
@@ -193,6 +218,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", choices=("customers", "invoices"), default="invoices")
     parser.add_argument("--text", default="", help="filter text (default: picked from the book)")
     parser.add_argument("--sort", default="number:asc", help="sort for the filter, key:asc|desc")
+    parser.add_argument("--kind", default="invoices", help="import: the import kind")
+    parser.add_argument("--file", default="", help="import: the sheet to import")
+    parser.add_argument("--keep", default="", help="import: keep the imported book here")
+    parser.add_argument("--rows", type=int, default=100_000, help="import-files: rows per sheet")
+    parser.add_argument("--rebuild", action="store_true", help="import-files: build them again")
     opts = parser.parse_args(argv)
     t0 = now()
     result = MEASURES[opts.what](opts.db, opts)

@@ -11,6 +11,7 @@ TARGET_FILTER_MS = 300.0
 TARGET_SORT_MS = 1000.0
 TARGET_COLD_START_MS = 1500.0
 TARGET_RSS_MB = 400.0
+TARGET_MATCHING_S = 5.0  # issue 6: 5,000 bank lines vs 100,000 open invoices
 
 
 def _row(
@@ -79,6 +80,7 @@ def make_rows(
     srt = raw.get("sort", {})
     spage = raw.get("sort_page", {})
     cs_data = raw.get("cold_start", {})
+    mat = raw.get("matching", {})
     build_note = "cached build" if meta.get("cached") else "built this run"
     rows = [
         _row("demo generation", "s", None, meta.get("seconds"), build_note),
@@ -148,6 +150,14 @@ def make_rows(
             f"{cs_data.get('how')}; app says {cs_data.get('app_reported_ms')} ms",
         ),
         _row(
+            "bank matching: 5,000 lines vs 100,000 invoices",
+            "s",
+            TARGET_MATCHING_S,
+            mat.get("seconds"),
+            f"index {_fmt(mat.get('index_s'))} s + match {_fmt(mat.get('match_s'))} s; CPU "
+            f"{_fmt(mat.get('cpu_s'))} s; best candidate right {mat.get('best_right_pct')} %",
+        ),
+        _row(
             "peak RSS, app and measures (max)",
             "MB",
             TARGET_RSS_MB,
@@ -162,4 +172,38 @@ def make_rows(
             build_note,
         ),
     ]
+    return rows
+
+
+TARGET_IMPORT_ROWS_PER_S = 20_000  # issue 5: end to end (plan + commit) on a 2-core machine
+_IMPORTS = (
+    ("import_invoices", "import invoices"),
+    ("import_payments_ref", "import payments, by invoice number"),
+    ("import_payments_oldest", "import payments, oldest first"),
+)
+
+
+def make_import_rows(raw: dict[str, Any], rss: dict[str, int]) -> list[dict[str, Any]]:
+    """Import rows: plan + commit seconds of each sheet (target: 20,000 rows/s) and peak RSS."""
+    rows = []
+    for key, label in _IMPORTS:
+        data = raw.get(key, {})
+        count = data.get("rows") or 100_000
+        note = (
+            f"{data.get('rows_per_s', '?')} rows/s; plan {_fmt(data.get('plan_s'))} s + "
+            f"commit {_fmt(data.get('commit_s'))} s; {data.get('created', '?')} created, "
+            f"{data.get('rejected', '?')} rejected; {data.get('progress_reports', '?')} "
+            f"progress reports"
+        )
+        target = round(count / TARGET_IMPORT_ROWS_PER_S, 3)
+        rows.append(_row(f"{label} ({count:,} rows)", "s", target, data.get("seconds"), note))
+    rows.append(
+        _row(
+            "peak RSS, imports (max)",
+            "MB",
+            TARGET_RSS_MB,
+            _mb(max(rss.values())) if rss else None,
+            "max of " + ", ".join(f"{k} {_mb(v)}" for k, v in rss.items()),
+        )
+    )
     return rows

@@ -1,13 +1,16 @@
 """Desktop AR benchmarks: one command that builds (and caches) a demo book and prints every figure.
 
     .venv/bin/python benchmarks/run.py [--customers 10000] [--invoices 1000000] [--rebuild]
-                                       [--json out.json] [--quick]
+                                       [--json out.json] [--quick] [--only import]
+                                       [--import-rows 100000]
 
 The book is built once into ``benchmarks/.cache/book-<customers>-<invoices>-seed1.db`` (as of
 2026-06-30) by a child process, so that its memory is measured on its own. Every figure is then
 measured in a fresh child process (``benchmarks/_measure.py``), and the application cold start
 by running ``python -m desktop_ar --db <book>`` with ``DESKTOP_AR_EXIT_AFTER_FIRST_PAINT=1``.
 Peak memory is each child's maximum resident set size (``wait4`` rusage, KiB on Linux).
+The import figures (``--only import`` runs just those) use their own cached book of 2,000
+customers and 100,000-row sheets (``benchmarks/_import_measures.py``).
 Results: a table on stdout, ``benchmarks/.cache/results.json`` and the ``--json`` path.
 """
 
@@ -29,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from _report import make_rows, print_table
+from _report import make_import_rows, make_rows, print_table
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -264,12 +267,46 @@ def measure_all(db: Path) -> tuple[dict[str, Any], dict[str, int]]:
     go("filter", ["filter", d, "--sort", sort_arg])
     go("sort", ["sort", d])
     go("sort_page", ["sort-page", d])
+    go("matching", ["matching", d])  # generated data: 5,000 lines vs 100,000 open invoices
     print("  measuring cold start …", flush=True)
     cs = cold_start(db)
     raw["cold_start"] = {**cs.data, "rss_kib": cs.rss_kib}
     if cs.ok:
         rss["cold_start"] = cs.rss_kib
 
+    return raw, rss
+
+
+def measure_imports(rows: int, rebuild: bool) -> tuple[dict[str, Any], dict[str, int]]:
+    """Plan + commit of the 100,000-row invoice and payment sheets, one child per sheet."""
+    raw: dict[str, Any] = {}
+    rss: dict[str, int] = {}
+    print(f"  preparing the import book and {rows:,}-row sheets (cached) …", flush=True)
+    args = ["import-files", str(CACHE), "--rows", str(rows)] + (["--rebuild"] if rebuild else [])
+    files = run_child(args, timeout=3600, show_stderr=True)
+    if not files.ok:
+        return raw, rss
+    paths = files.data
+    after = CACHE / "import-book-after-invoices.db"
+    steps = (
+        ("import_invoices", paths["book"], "invoices", paths["invoices"], str(after)),
+        ("import_payments_ref", str(after), "payments", paths["payments_ref"], ""),
+        ("import_payments_oldest", str(after), "payments", paths["payments_oldest"], ""),
+    )
+    try:
+        for name, db, kind, sheet, keep in steps:
+            print(f"  measuring {name} …", flush=True)
+            child = run_child(
+                ["import", db, "--kind", kind, "--file", sheet, "--keep", keep], timeout=1800
+            )
+            raw[name] = {**child.data, "rss_kib": child.rss_kib, "wall_s": round(child.wall_s, 2)}
+            if child.ok:
+                rss[name] = child.rss_kib
+            if not child.ok and keep:
+                break
+    finally:
+        for old in (after, Path(f"{after}-wal"), Path(f"{after}-shm")):
+            old.unlink(missing_ok=True)
     return raw, rss
 
 
@@ -280,13 +317,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the book again")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--quick", action="store_true", help="1,000 customers / 50,000 invoices")
+    parser.add_argument("--only", choices=("import",), help="run only these figures")
+    parser.add_argument("--import-rows", type=int, default=100_000, help="rows per import sheet")
     opts = parser.parse_args(argv)
     customers, invoices = QUICK if opts.quick else (opts.customers, opts.invoices)
 
-    db, meta = ensure_book(customers, invoices, opts.rebuild)
     load_before = list(os.getloadavg())  # other work on the machine skews every figure
-    raw, rss = measure_all(db)
-    rows = make_rows(meta, raw, rss)
+    if opts.only == "import":
+        db, meta = None, {}
+        raw, rss = measure_imports(opts.import_rows, opts.rebuild)
+        rows = make_import_rows(raw, rss)
+    else:
+        db, meta = ensure_book(customers, invoices, opts.rebuild)
+        load_before = list(os.getloadavg())
+        raw, rss = measure_all(db)
+        import_raw, import_rss = measure_imports(opts.import_rows, False)
+        rows = make_rows(meta, raw, rss) + make_import_rows(import_raw, import_rss)
+        raw.update(import_raw)
     print()
     table = print_table(rows)
     for r in rows:
@@ -302,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
             "load_before": load_before,
             "load_after": list(os.getloadavg()),
         },
-        "book": {
+        "book": None
+        if db is None
+        else {
             "path": str(db),
             "customers": customers,
             "invoices": invoices,

@@ -1,14 +1,15 @@
-"""The ``import`` command: customers, invoices or payments from a spreadsheet or CSV file.
+"""The ``import`` command: customers, orders, invoices, payments or opening balances.
 
-``desktop-ar --db PATH import customers|invoices|payments FILE [--sheet NAME] [--dry-run]
-[--rejects FILE.xlsx] [--skip-invalid]``. Prints a summary (created, skipped, rejected with the
-first problems by sheet, row, column and value). Any rejected row makes it exit 1 without writing
-anything, unless ``--skip-invalid`` commits the valid rows; ``--rejects`` saves the rejected rows
-with a reason column whenever there are any. A file imported before is reported and nothing is
-written (exit 0). ``--template NAME`` maps the columns with a saved template (a template saved
-for the same header row is used without asking), ``--save-template NAME`` saves the mapping used,
-``--header-row N`` overrides the automatic header detection. Orders and opening balances are not
-supported yet.
+``desktop-ar --db PATH import customers|orders|invoices|payments|opening_balances FILE
+[--sheet NAME] [--template NAME] [--header-row N] [--save-template NAME] [--dry-run]
+[--rejects FILE.xlsx] [--skip-invalid]``. Prints a summary (created, updated, skipped, rejected
+with the first problems by sheet, row, column and value). Any rejected row makes it exit 1
+without writing anything, unless ``--skip-invalid`` commits the valid rows; ``--rejects`` saves
+the rejected rows with a reason column whenever there are any. A file imported before is
+reported and nothing is written (exit 0). ``--template NAME`` maps the columns with a saved
+template (a template saved for the same header row is used without asking),
+``--save-template NAME`` saves the mapping used, ``--header-row N`` overrides the automatic
+header detection.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-KINDS = ("customers", "invoices", "payments")
+KINDS = ("customers", "orders", "invoices", "payments", "opening_balances")
 SHOWN_PROBLEMS = 20
 
 
@@ -27,10 +28,14 @@ def add_import_command(
 ) -> None:
     """Add the ``import`` sub-command and its options to ``sub``."""
     p = sub.add_parser(
-        "import", parents=parents, help="import customers, invoices or payments from a file"
+        "import",
+        parents=parents,
+        help="import customers, orders, invoices, payments or opening balances from a file",
     )
     p.add_argument("kind", choices=KINDS, help="what the file holds")
-    p.add_argument("file", metavar="FILE", help=".xlsx, .xlsm, .xls, .csv or .txt file")
+    p.add_argument(
+        "file", metavar="FILE", help=".xlsx, .xlsm, .xls, .xlsb, .ods, .csv or .txt file"
+    )
     p.add_argument("--sheet", metavar="NAME", help="the sheet (default: the first visible one)")
     p.add_argument("--template", metavar="NAME", help="map the columns with this saved template")
     p.add_argument(
@@ -51,13 +56,23 @@ def add_import_command(
     p.set_defaults(func=func)
 
 
-def _print_summary(plan: Any, *, created_word: str) -> None:
+def _orders(records: list[Any]) -> int:
+    """How many orders the rows of an orders import make (its rows are order lines)."""
+    from desktop_ar.io.excel.header import normalize_header
+
+    return len({normalize_header(r.values.get("order_number")) for r in records})
+
+
+def _print_summary(plan: Any, *, done: bool) -> None:
     out = sys.stdout
     print(f"File: {plan.file.name}  sheet: {plan.sheet}  kind: {plan.kind}", file=out)
     rejected = plan.rejected_rows
+    created = f"{'created' if done else 'to create'}: {len(plan.to_create)}"
+    if plan.kind == "orders" and plan.to_create:
+        created += f" ({_orders(plan.to_create)} orders)"
+    updated = f"{'updated' if done else 'to update'}: {len(plan.to_update)}"
     print(
-        f"{created_word}: {len(plan.to_create)}  skipped: {len(plan.skipped)}  "
-        f"rejected: {len(rejected)} rows",
+        f"{created}  {updated}  skipped: {len(plan.skipped)}  rejected: {len(rejected)} rows",
         file=out,
     )
     for record, reason in plan.skipped[:SHOWN_PROBLEMS]:
@@ -108,7 +123,7 @@ def run_import(ctx: Any, args: argparse.Namespace) -> int:
     for note in plan.notes[:SHOWN_PROBLEMS]:
         print(f"note: {note}", file=sys.stderr)
     stop = bool(plan.errors) and not args.skip_invalid
-    _print_summary(plan, created_word="to create" if args.dry_run or stop else "created")
+    _print_summary(plan, done=not (args.dry_run or stop))
     if plan.errors and args.rejects:
         written = write_rejects(plan, args.rejects)
         print(f"Wrote the rejected rows to {written}", file=sys.stderr)
@@ -119,5 +134,9 @@ def run_import(ctx: Any, args: argparse.Namespace) -> int:
         print("Dry run: nothing was written.")
         return 0
     result = commit_import(ctx, plan, progress=StderrProgress(), skip_invalid=args.skip_invalid)
-    print(f"Imported {result.created} {plan.kind} (batch {result.batch_id}).")
+    what = f"{result.created} {plan.kind.replace('_', ' ')}"
+    if plan.kind == "orders":
+        what = f"{_orders(plan.to_create)} orders with {result.created} lines"
+    updated = f", updated {result.updated}" if result.updated else ""
+    print(f"Imported {what}{updated} (batch {result.batch_id}).")
     return 0

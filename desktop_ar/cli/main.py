@@ -22,8 +22,10 @@ from desktop_ar import __version__
 from desktop_ar.cli.aging_output import add_aging_command, write_aging
 from desktop_ar.cli.args import Parser as _Parser
 from desktop_ar.cli.args import iso_date, positive_int
-from desktop_ar.cli.export_command import add_export_command, run_export
+from desktop_ar.cli.bank_command import add_bank_command
+from desktop_ar.cli.export_command import add_export_command, run_export, statement_options
 from desktop_ar.cli.import_command import add_import_command, run_import
+from desktop_ar.cli.reconcile_command import add_reconcile_commands
 from desktop_ar.domain.errors import Cancelled, DomainError
 
 PROG = "desktop-ar"
@@ -95,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_aging_command(sub, common, cmd_aging)
     add_export_command(sub, common, cmd_export)
     add_import_command(sub, common, cmd_import)
+    add_reconcile_commands(sub, common, cmd_statement_of_account, cmd_reconcile_customer)
+    add_bank_command(sub, common, lambda a: _book(resolve_target(a)))
 
     p = sub.add_parser("check", parents=common, help="check the database and its balances")
     p.set_defaults(func=cmd_check)
@@ -290,9 +294,10 @@ def cmd_aging(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write a list or the aging report to a formatted .xlsx file."""
+    """Write a list, the aging report or a statement of account to a formatted .xlsx file."""
+    options = statement_options(args)
     with _book(resolve_target(args)) as ctx:
-        run_export(ctx, args.what, args.output, args.as_of)
+        run_export(ctx, args.what, args.output, args.as_of, **options)
     return 0
 
 
@@ -300,6 +305,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import customers, invoices or payments from a spreadsheet or CSV file."""
     with _book(resolve_target(args)) as ctx:
         return run_import(ctx, args)
+
+
+def cmd_statement_of_account(args: argparse.Namespace) -> int:
+    """Print or write one customer's statement of account (table, JSON or xlsx)."""
+    from desktop_ar.cli.reconcile_command import run_statement_of_account
+
+    with _book(resolve_target(args)) as ctx:
+        written = run_statement_of_account(ctx, args)
+    if written is not None:
+        print(f"Wrote {written}", file=sys.stderr)
+    return 0
+
+
+def cmd_reconcile_customer(args: argparse.Namespace) -> int:
+    """Compare a customer's own ledger with ours, save the reconciliation and print it."""
+    from desktop_ar.cli.reconcile_command import run_reconcile_customer
+
+    with _book(resolve_target(args)) as ctx:
+        run_reconcile_customer(ctx, args)
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

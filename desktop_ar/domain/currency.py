@@ -43,6 +43,23 @@ _MINOR_DIGITS: dict[str, int] = {
     "OMR": 3,
     "JOD": 3,
     "TND": 3,
+    # Met in European and other bank files.
+    "RON": 2,
+    "BGN": 2,
+    "HRK": 2,
+    "RSD": 2,
+    "UAH": 2,
+    "KZT": 2,
+    "ILS": 2,
+    "PHP": 2,
+    "SAR": 2,
+    "QAR": 2,
+    "EGP": 2,
+    "NGN": 2,
+    "ARS": 2,
+    "COP": 2,
+    "PEN": 2,
+    "MAD": 2,
 }
 
 SYMBOLS: dict[str, str] = {

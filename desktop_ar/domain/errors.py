@@ -37,6 +37,14 @@ MESSAGES: dict[str, str] = {
     "beyond_tolerance": "{amount} is more than the write-off tolerance of {tolerance}.",
     "credit_blocked": "The credit check blocks order {order}: {reasons}",
     "cannot_undo": "Cannot undo the {what}: {reason}.",
+    "bank_line_done": (
+        "Line {seq} of bank statement {statement} is already {status}; undo that first."
+    ),
+    "bank_statement_closed": "Bank statement {statement} is closed; reopen it to change it.",
+    "bank_statement_unexplained": (
+        "Bank statement {statement} cannot be closed: {count} line(s) still open, the first "
+        "is line {seq}."
+    ),
 }
 
 

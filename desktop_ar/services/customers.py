@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -266,6 +267,40 @@ def apply_customer_edit(
         after=audit.snapshot(customer, _AUDITED),
     )
     return customer
+
+
+def edited_customer_values(
+    session: Session, customer: Customer, given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The cleaned values of ``customer`` with only the fields in ``given`` changed.
+
+    For an edit that names some fields and leaves the others as they are (an import row whose
+    empty cells keep the stored values). The result goes to :func:`apply_customer_edit`.
+
+    Args:
+        session: an open session.
+        customer: the stored customer.
+        given: ``CustomerInput`` field name → new value (``credit_limit`` as ``Money``).
+
+    Returns:
+        Every column value, cleaned as ``update_customer`` cleans them.
+
+    Raises:
+        UserFacingError: ``invalid`` naming the field, including a currency change once the
+            customer has documents.
+    """
+    values: dict[str, Any] = {k: getattr(customer, k) for k in _FIELDS}
+    limit = Money(customer.credit_limit_minor, customer.currency)
+    values.update(given)
+    currency = str(values["currency"]).strip().upper()
+    if currency != customer.currency:
+        if _has_documents(session, customer.id):
+            reason = f"the customer already has documents in {customer.currency}"
+            raise _invalid("currency", reason)
+        with user_errors():  # the same limit figure in the new currency
+            limit = Money.from_decimal(limit.to_decimal(), currency, rounding=ROUND_HALF_UP)
+    values.setdefault("credit_limit", limit)
+    return clean_customer(CustomerInput(**values))
 
 
 def set_customer_status(ctx: ServiceContext, customer_id: int, status: str) -> Changes:

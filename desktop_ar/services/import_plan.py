@@ -15,7 +15,7 @@ from desktop_ar.io.excel.records import Record
 
 __all__ = ["IMPORT_KINDS", "ImportPlan", "ImportResult", "check_kind", "file_sha256", "sheet_error"]
 
-IMPORT_KINDS = ("customers", "invoices", "payments")
+IMPORT_KINDS = ("customers", "orders", "invoices", "payments", "opening_balances")
 
 
 @dataclass
@@ -23,13 +23,13 @@ class ImportPlan:
     """What an import would do; nothing is written until ``commit_import``.
 
     Attributes:
-        kind: ``customers``, ``invoices`` or ``payments``.
+        kind: one of :data:`IMPORT_KINDS`.
         file: the file.
         sheet: the sheet read.
         mapping: which column holds which field.
         to_create: the records that would be created, in sheet order.
         to_update: the records that would update an existing record, in sheet order.
-        skipped: records left out, with the reason ("already exists", "already imported").
+        skipped: records left out, with the reason ("already up to date", "already imported").
         errors: every problem, by sheet, row, column and value (row 0: the sheet as a whole).
         notes: remarks (encoding, header row, rounded amounts, totals rows left out…).
         file_hash: SHA-256 of the file's bytes.
@@ -93,7 +93,7 @@ def file_sha256(path: Path) -> str:
 def check_kind(kind: str) -> None:
     """Refuse an import kind that cannot be imported."""
     if kind not in IMPORT_KINDS:
-        reason = f"use one of {', '.join(IMPORT_KINDS)} (orders and opening balances later)"
+        reason = f"use one of {', '.join(IMPORT_KINDS)}"
         raise UserFacingError("invalid", field="kind", reason=reason)
 
 

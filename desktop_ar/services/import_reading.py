@@ -12,9 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_ar.domain.errors import UserFacingError
+from desktop_ar.domain.errors import CellError, UserFacingError
+from desktop_ar.io.excel.cells import column_letter
 from desktop_ar.io.excel.header import SCAN_ROWS, data_rows, find_header_row
-from desktop_ar.io.excel.mapping import Mapping, guess_mapping, header_signature, known_headers
+from desktop_ar.io.excel.mapping import (
+    KINDS,
+    Mapping,
+    guess_mapping,
+    header_signature,
+    known_headers,
+)
 from desktop_ar.io.excel.reader import Cell, SheetInfo, Workbook, open_workbook
 from desktop_ar.io.excel.records import Record, convert_rows
 from desktop_ar.services.context import ServiceContext
@@ -170,6 +177,7 @@ def read_records(
         plan.sheet = sheet if sheet is not None else _first_visible(book)
         rows = list(book.rows(plan.sheet))
         date1904 = book.date1904
+        formulas = book.formula_cells(plan.sheet)
     if header_row is None and template is not None and mapping is None:
         header_row = load_template(ctx, plan.kind, template).header_row
     index = _header_index(plan, rows, header_row)
@@ -190,8 +198,35 @@ def read_records(
         default_currency=currency,
         date1904=date1904,
     )
-    plan.errors.extend(result.errors)
-    for record in result.records:
+    bad = _formula_errors(plan, formulas, body.rows)
+    plan.errors.extend(e for e in result.errors if (e.row, e.column) not in bad)
+    plan.errors.extend(bad.values())
+    bad_rows = {row for row, _ in bad}
+    records = [r for r in result.records if r.row_number not in bad_rows]
+    for record in records:
         plan.notes.extend(f"row {record.row_number}: {note}" for note in record.notes)
     plan.rejected_cells = {i + 1: cells for i, cells in body.rows}  # trimmed below
-    return result.records
+    return records
+
+
+def _formula_errors(
+    plan: ImportPlan, found: dict[tuple[int, int], str], body: list[tuple[int, list[Cell]]]
+) -> dict[tuple[int, str], CellError]:
+    """A problem for each mapped data cell that is an error value or an uncalculated formula.
+
+    The reader gives such cells as empty; ``Workbook.formula_cells`` says why. They replace
+    any other problem reported for the same cell (e.g. "required").
+    """
+    if not found:
+        return {}
+    labels = {spec.key: spec.label_en for spec in KINDS[plan.kind]}
+    columns = {col: labels.get(key, key) for key, col in plan.mapping.columns.items()}
+    errors: dict[tuple[int, str], CellError] = {}
+    for index, _ in body:
+        for col, label in columns.items():
+            reason = found.get((index, col))
+            if reason is not None:
+                where = (index + 1, column_letter(col))
+                params = {"field": label, "reason": reason}
+                errors[where] = CellError(plan.file.name, plan.sheet, *where, "", "invalid", params)
+    return errors

@@ -144,10 +144,12 @@ def save_template(
 
 
 def list_templates(ctx: ServiceContext, kind: str | None = None) -> list[TemplateInfo]:
-    """The saved templates (of one kind, or all), by kind and name."""
+    """The saved import templates (of one import kind, or all of them), by kind and name."""
     query = select(ImportTemplate).order_by(ImportTemplate.kind, ImportTemplate.name)
-    if kind is not None:
-        query = query.where(ImportTemplate.kind == kind)
+    # Bank-export and customer-ledger templates live in the same table with mappings of their
+    # own; they are listed by their own services.
+    kinds = list(KINDS) if kind is None else [kind]
+    query = query.where(ImportTemplate.kind.in_(kinds))
     with reader(ctx) as s:
         return [_info(row) for row in s.scalars(query)]
 

@@ -191,11 +191,61 @@ def create_order(ctx: ServiceContext, data: OrderInput) -> tuple[int, Changes]:
     """
     require(ctx, "edit_orders")
     with uow(ctx) as s:
-        _customer, checked = _check(s, data)
-        order = Order(number=next_number(s, "order"), status="draft", created_at=ctx.clock.now())
-        _write(s, order, data, checked)
-        audit.record(s, ctx, "create_order", "order", order.id, after=_after(order, checked))
+        order = insert_order(s, ctx, data)
         return order.id, Changes(orders={order.id}, customers={data.customer_id})
+
+
+def check_order(session: Session, data: OrderInput) -> None:
+    """Check an order as ``create_order`` does (customer, terms, lines, total), writing nothing.
+
+    Raises:
+        UserFacingError: ``invalid`` naming the field or line to fix, or ``bad_terms``.
+    """
+    _check(session, data)
+
+
+def insert_order(
+    session: Session,
+    ctx: ServiceContext,
+    data: OrderInput,
+    *,
+    number: str | None = None,
+    confirmed_without_check: bool = False,
+) -> Order:
+    """Write a new order, its lines and instalments inside the caller's transaction (audited).
+
+    Args:
+        session: the caller's write transaction.
+        ctx: the service context.
+        data: the order.
+        number: the order number (default: the next number of the "order" sequence).
+        confirmed_without_check: create it ``confirmed`` without running the credit check, for
+            an order taken over from another system where it was already confirmed (an
+            import); ``credit_check`` stays empty, so it shows that no check was run here.
+
+    Returns:
+        The new order (flushed).
+
+    Raises:
+        UserFacingError: ``invalid`` / ``bad_terms`` for bad input, ``duplicate`` for a number
+            already used.
+    """
+    _customer, checked = _check(session, data)
+    if number is None:
+        number = next_number(session, "order")
+    elif session.execute(select(Order.id).where(Order.number == number)).first():
+        raise UserFacingError("duplicate", entity="Order", key=number)
+    order = Order(number=number, status="draft", created_at=ctx.clock.now())
+    if confirmed_without_check:
+        order.status = "confirmed"
+        order.confirmed_at = ctx.clock.now()
+        order.confirmed_by = ctx.user
+    _write(session, order, data, checked)
+    after = _after(order, checked)
+    if confirmed_without_check:
+        after["confirmed_by"] = order.confirmed_by
+    audit.record(session, ctx, "create_order", "order", order.id, after=after)
+    return order
 
 
 def update_order(

@@ -63,6 +63,7 @@ __all__ = [
     "insert_payment",
     "record_payment",
     "refund",
+    "reverse_in",
     "reverse_payment",
     "unallocate",
     "write_off_difference",
@@ -72,6 +73,9 @@ MODES = ("oldest", "reference", "none", "manual")
 _PAYMENT_AUDIT = (
     "number", "customer_id", "payment_date", "currency", "exchange_rate", "amount_minor",
     "unallocated_minor", "method", "reference", "status", "reversed_on", "idempotency_key",
+)  # fmt: skip
+_ALLOCATION_AUDIT = (
+    "payment_id", "credit_note_id", "invoice_id", "schedule_line_id", "amount_minor", "reversed_on",
 )  # fmt: skip
 
 
@@ -312,17 +316,7 @@ def unallocate(ctx: ServiceContext, allocation_id: int) -> Changes:
         row = get_row(s, Allocation, allocation_id, "Allocation")
         if row.write_off_id is not None:
             raise invalid("allocation", "a write-off cannot be undone here")
-        before = audit.snapshot(
-            row,
-            (
-                "payment_id",
-                "credit_note_id",
-                "invoice_id",
-                "schedule_line_id",
-                "amount_minor",
-                "reversed_on",
-            ),
-        )
+        before = audit.snapshot(row, _ALLOCATION_AUDIT)
         invoice_id = undo_allocation(s, row, ctx.clock.today())
         s.flush()
         audit.record(
@@ -354,35 +348,37 @@ def reverse_payment(ctx: ServiceContext, payment_id: int, on: date, reason: str)
     """
     require(ctx, "post_payments")
     with uow(ctx) as s:
-        payment = posted_payment(s, payment_id)
-        refunded = s.execute(select(Refund.id).where(Refund.payment_id == payment_id)).first()
-        if refunded:
-            raise invalid("payment", f"{payment.number} was partly refunded")
-        before = audit.snapshot(payment, _PAYMENT_AUDIT)
-        invoices = {
-            undo_allocation(s, row, on) for row in live_allocations(s, payment_id=payment_id)
+        return reverse_in(s, ctx, payment_id, on, reason)
+
+
+def reverse_in(s: Session, ctx: ServiceContext, payment_id: int, on: date, reason: str) -> Changes:
+    """``reverse_payment`` in the caller's transaction (audited); the caller checks permission."""
+    payment = posted_payment(s, payment_id)
+    refunded = s.execute(select(Refund.id).where(Refund.payment_id == payment_id)).first()
+    if refunded:
+        raise invalid("payment", f"{payment.number} was partly refunded")
+    before = audit.snapshot(payment, _PAYMENT_AUDIT)
+    invoices = {undo_allocation(s, row, on) for row in live_allocations(s, payment_id=payment_id)}
+    # Discounts and small differences written off with this receipt go with it.
+    linked = s.execute(select(WriteOff.id).where(WriteOff.payment_id == payment_id))
+    for (write_off_id,) in linked.all():
+        invoices |= {
+            undo_allocation(s, row, on) for row in live_allocations(s, write_off_id=write_off_id)
         }
-        # Discounts and small differences written off with this receipt go with it.
-        linked = s.execute(select(WriteOff.id).where(WriteOff.payment_id == payment_id))
-        for (write_off_id,) in linked.all():
-            invoices |= {
-                undo_allocation(s, row, on)
-                for row in live_allocations(s, write_off_id=write_off_id)
-            }
-        payment.status = "reversed"
-        payment.reversed_on = on
-        payment.unallocated_minor = payment.amount_minor
-        payment.notes = f"{payment.notes}\nReversed: {reason.strip()}".strip()
-        s.flush()
-        resolved, others = resolve_for_reversal(s, payment, on, reason)
-        after = {
-            **audit.snapshot(payment, _PAYMENT_AUDIT),
-            "reason": reason.strip(),
-            "resolved_exceptions": resolved,
-        }
-        audit.record(s, ctx, "reverse_payment", "payment", payment_id, before=before, after=after)
-        customers = {payment.customer_id} if payment.customer_id is not None else set()
-        return Changes(customers=customers, invoices=invoices, payments={payment_id, *others})
+    payment.status = "reversed"
+    payment.reversed_on = on
+    payment.unallocated_minor = payment.amount_minor
+    payment.notes = f"{payment.notes}\nReversed: {reason.strip()}".strip()
+    s.flush()
+    resolved, others = resolve_for_reversal(s, payment, on, reason)
+    after = {
+        **audit.snapshot(payment, _PAYMENT_AUDIT),
+        "reason": reason.strip(),
+        "resolved_exceptions": resolved,
+    }
+    audit.record(s, ctx, "reverse_payment", "payment", payment_id, before=before, after=after)
+    customers = {payment.customer_id} if payment.customer_id is not None else set()
+    return Changes(customers=customers, invoices=invoices, payments={payment_id, *others})
 
 
 # The allocation dialog's reads and its one-transaction apply (manual amounts, early-payment

@@ -17,6 +17,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "seed_demo": frozenset({"admin"}),
     "import_data": frozenset({"admin", "bookkeeper"}),
     "override_credit": frozenset({"admin"}),
+    "reconcile": frozenset({"admin", "bookkeeper"}),
+    "reopen_bank_statement": frozenset({"admin"}),
 }
 
 

@@ -37,6 +37,7 @@ from desktop_ar.ui.dialogs.as_of import AsOfDialog
 from desktop_ar.ui.formatting import format_date
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.undo_stack import UndoStack
+from desktop_ar.ui.wizards.import_action import make_import_action
 
 if TYPE_CHECKING:
     from desktop_ar.services.context import ServiceContext
@@ -58,9 +59,10 @@ class PageEntry:
 def default_pages() -> list[PageEntry]:
     """The pages in the order of the work: customer, order, invoice, receipt, exceptions, aging.
 
-    Ctrl+1 … Ctrl+6 follow this order.
+    Then the bank statements (reconciliation). Ctrl+1 … Ctrl+7 follow this order.
     """
     from desktop_ar.ui.pages.aging import AgingPage
+    from desktop_ar.ui.pages.bank import BankPage
     from desktop_ar.ui.pages.customers import CustomersPage
     from desktop_ar.ui.pages.exceptions import ExceptionsPage
     from desktop_ar.ui.pages.invoices import InvoicesPage
@@ -104,6 +106,12 @@ def default_pages() -> list[PageEntry]:
             QCoreApplication.translate(nav, "Aging"),
             _SP.SP_FileDialogInfoView,
             AgingPage,
+        ),
+        PageEntry(
+            "bank",
+            QCoreApplication.translate(nav, "Bank"),
+            _SP.SP_DriveNetIcon,
+            BankPage,
         ),
     ]
 
@@ -238,6 +246,8 @@ class MainWindow(QMainWindow):
         )
         self.open_action.setEnabled(self._open_other is not None)
         file_menu.addAction(self.open_action)
+        self.import_action = make_import_action(self, self.ctx)
+        file_menu.addAction(self.import_action)
         # The pages own the Ctrl+Shift+E shortcut; the menu entry exports the page on screen.
         self.export_action = self._action(
             self.tr("E&xport to Excel…"), None, self._on_export_triggered

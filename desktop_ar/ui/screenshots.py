@@ -119,6 +119,16 @@ def _dialogs(window: MainWindow, ctx: ServiceContext, as_of: date) -> Iterator[t
     except ImportError:  # pragma: no cover - the dialog ships with the main window
         return
     yield "as_of", AsOfDialog(as_of=as_of, today=ctx.clock.today(), parent=window)
+    from desktop_ar.ui.wizards.import_demo import wizard_screens
+
+    yield from wizard_screens(window, ctx, _settle)  # File ▸ Import… on a realistic file
+    from desktop_ar.ui.pages.bank_demo import bank_screens
+
+    yield from bank_screens(window, ctx, _settle)  # the newest bank statement, reconciling
+    from desktop_ar.ui.dialogs.recon_demo import reconciliation_screens
+
+    # 与客户对账: the latest reconciliation, the wizard on a demo ledger, 余额确认 (nothing saved)
+    yield from reconciliation_screens(window, ctx, _settle, as_of=as_of)
 
 
 def _settle(widget: QWidget) -> None:

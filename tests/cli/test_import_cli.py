@@ -1,4 +1,4 @@
-"""``desktop-ar import customers|invoices|payments FILE``: summary, exit codes, rejects, twice."""
+"""``desktop-ar import KIND FILE``: summary, exit codes, rejects, twice, every kind."""
 
 from __future__ import annotations
 
@@ -135,7 +135,9 @@ def test_templates_saved_and_used(
     assert code == 0 and "saved template 'Mine'" in err
     orders = tmp_path / "o.csv"
     orders.write_text("客户名称,编号\n甲公司,K1\n", encoding="utf-8")
-    code, _, err = run(capsys, "--db", book, "import", "orders", orders)
+    code, out, _ = run(capsys, "--db", book, "import", "orders", orders)
+    assert code == 1 and "required field (Order number / 订单号)" in out
+    code, _, err = run(capsys, "--db", book, "import", "contacts", orders)
     assert code == 2 and len(err.strip().splitlines()) == 1
 
 
@@ -144,3 +146,57 @@ def test_missing_file_one_line(
 ) -> None:
     code, _, err = run(capsys, "--db", book, "import", "customers", tmp_path / "nope.xlsx")
     assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+def test_import_orders(
+    book: Path, customers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "--db", book, "import", "customers", customers)[0] == 0
+    headers = ["订单号", "客户", "订单日期", "商品", "数量", "单价", "税率"]
+    rows = [
+        ["SO-1", "C001", date(2026, 6, 1), "钢管", 10, 12.5, "13%"],
+        ["SO-2", "C002", date(2026, 6, 2), "阀门", 1, 100, None],
+        ["SO-1", "C001", date(2026, 6, 1), "法兰", 2, 40, "13%"],
+    ]
+    path = xlsx(tmp_path / "orders.xlsx", headers, rows)
+    code, out, _ = run(capsys, "--db", book, "import", "orders", path, "--dry-run")
+    assert code == 0 and "to create: 3 (2 orders)  to update: 0" in out
+    code, out, _ = run(capsys, "--db", book, "import", "orders", path)
+    assert code == 0 and "Imported 2 orders with 3 lines (batch 2)" in out, out
+    with sqlite3.connect(book) as conn:
+        orders = conn.execute("SELECT number, status, total_minor, notes FROM orders").fetchall()
+    assert sorted(orders) == [
+        ("SO-1", "confirmed", 23165, "imported"),
+        ("SO-2", "confirmed", 10000, "imported"),
+    ]
+    assert rows_in(book, "order_lines") == 3
+    code, out, _ = run(capsys, "--db", book, "import", "orders", path)
+    assert code == 0 and "already imported on" in out and rows_in(book, "orders") == 2
+
+
+def test_import_opening_balances_and_customer_updates(
+    book: Path, customers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "--db", book, "import", "customers", customers)[0] == 0
+    changed = xlsx(
+        tmp_path / "changed.xlsx",
+        ["客户编号", "客户名称", "信用额度"],
+        [["C001", "上海甲公司", None], ["C002", "北京乙公司", "8000"]],
+    )
+    code, out, _ = run(capsys, "--db", book, "import", "customers", changed)
+    assert code == 0 and "created: 0  updated: 1  skipped: 1" in out
+    assert "skipped row 3: already up to date" in out and "updated 1 (batch" in out
+    headers = ["客户", "单据号", "单据日期", "金额"]
+    rows = [["C001", "QC-1", date(2025, 12, 1), 5000], ["C002", "YS-1", date(2026, 1, 5), -300]]
+    path = xlsx(tmp_path / "opening.xlsx", headers, rows)
+    code, out, _ = run(capsys, "--db", book, "import", "opening_balances", path)
+    assert code == 0 and "created: 2" in out, out
+    with sqlite3.connect(book) as conn:
+        invoice = conn.execute(
+            "SELECT number, opening_balance, open_minor FROM invoices"
+        ).fetchall()
+        payment = conn.execute("SELECT reference, unallocated_minor FROM payments").fetchall()
+        limit = conn.execute("SELECT credit_limit_minor FROM customers WHERE code = 'C002'")
+        assert limit.fetchone()[0] == 800_000
+    assert invoice == [("QC-1", 1, 500_000)]
+    assert payment == [("Opening balance YS-1", 30_000)]

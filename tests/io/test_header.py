@@ -179,3 +179,18 @@ def test_header_with_jiashui_heji_is_not_a_totals_row() -> None:
     assert not is_totals_row(header)
     assert is_totals_row(["合计", None, None, 1130.0])
     assert find_header_row(rows, known_headers("invoices")).row_index == 1
+
+
+def test_ascii_labels_normalize_as_the_general_rule() -> None:
+    import random
+    import re
+
+    from desktop_ar.domain.parsing import to_halfwidth
+
+    rnd = random.Random(5)
+    texts = ["Invoice No", "INV-1", "*Amount:", "a\tb\x1cc", ""]
+    texts += [
+        "".join(chr(rnd.randrange(128)) for _ in range(rnd.randrange(9))) for _ in range(3000)
+    ]
+    for text in texts:
+        assert normalize_header(text) == re.sub(r"[\s*:：]+", "", to_halfwidth(text)).lower()

@@ -233,3 +233,52 @@ def test_real_gb18030_and_bom_csv(shared_data: Path) -> None:
     with open_workbook(shared_data / "excel_quirks/easyexcel__bom_office_bom.csv") as wb:
         assert wb.encoding == "utf-8-sig"
         assert next(iter(wb.rows(0))) == ["姓名", "年纪"]
+
+
+def test_ods_named_csv_names_the_right_extension(tmp_path: Path) -> None:
+    from tests.io.spreadsheets import ods_bytes
+
+    path = tmp_path / "table.csv"
+    path.write_bytes(ods_bytes({"S": [["a"]]}))
+    assert "rename it to .ods" in _refused(path)
+
+
+def test_formula_sheets_noted_while_scanning_for_dtds(tmp_path: Path) -> None:
+    from desktop_ar.io.files import check_zip_package
+
+    wb = openpyxl.Workbook()
+    wb.active.append([1, 2])
+    wb.create_sheet("F").append([1, "=A1*2"])
+    wb.create_sheet("E")
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        error_sheet = (
+            z.read("xl/worksheets/sheet3.xml")
+            .replace(
+                b"</worksheet>",
+                b'<sheetData><row r="1"><c r="A1" t="e"><v>#N/A</v></c></row>'
+                b"</sheetData></worksheet>",
+            )
+            .replace(b"<sheetData/>", b"")
+        )
+    replaced = tmp_path / "g.xlsx"
+    _rezip(path.read_bytes(), replaced, {"xl/worksheets/sheet3.xml": error_sheet})
+    kind = check_zip_package(replaced)
+    assert kind.kind == "xlsx"
+    assert kind.formula_parts == {"xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"}
+    with open_workbook(replaced) as book:
+        assert book.formula_cells("E") == {
+            (0, 0): "error value #N/A; correct it in the file or type the value"
+        }
+
+
+def test_dtd_in_a_utf16_part_is_refused(tmp_path: Path) -> None:
+    src = _xlsx_bytes()
+    with zipfile.ZipFile(io.BytesIO(src)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    body = sheet.split("?>", 1)[-1]  # openpyxl may or may not write a declaration
+    text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + body
+    path = tmp_path / "dtd16.xlsx"
+    _rezip(src, path, {"xl/worksheets/sheet1.xml": text.encode("utf-16")})
+    assert "unsafe or invalid Excel file" in _refused(path)

@@ -10,7 +10,13 @@ from desktop_ar.domain.money import Money
 from desktop_ar.io.excel.header import data_rows, find_header_row
 from desktop_ar.io.excel.mapping import guess_mapping, known_headers
 from desktop_ar.io.excel.reader import Cell, open_workbook
-from desktop_ar.io.excel.records import ConversionResult, Record, convert_rows, fingerprint
+from desktop_ar.io.excel.records import (
+    ConversionResult,
+    Record,
+    convert_rows,
+    fingerprint,
+    fingerprints,
+)
 
 
 def _convert(kind: str, sheet: list[list[Cell]], currency: str = "CNY") -> ConversionResult:
@@ -218,6 +224,18 @@ def test_fingerprints_are_stable_across_runs_and_row_positions() -> None:
     assert fingerprint(same) == fingerprint(Record(1, {"number": "inv-1", "customer": "甲公司 "}))
     assert fingerprint(same) != fingerprint(Record(9, {"customer": "乙公司", "number": "INV-1"}))
     assert len(fingerprint(first)) == 64
+
+
+def test_fingerprints_of_many_records_are_each_records_fingerprint() -> None:
+    day = date(2025, 3, 1)
+    records = [
+        Record(1, {"number": "A-1", "customer": "甲公司", "issue_date": day}),
+        Record(2, {"number": "A-2", "customer": "甲公司 ", "issue_date": day}),
+        Record(3, {"number": "Ａ-3", "amount": Money(100, "CNY"), "customer": "ACME  Ltd"}),
+        Record(4, {"number": "A-4", "rate": Decimal("0.130"), "refs": ("X 1", "y")}),
+        Record(5, {"number": "A-1", "customer": "甲公司", "issue_date": day}),
+    ]
+    assert fingerprints(records) == [fingerprint(r) for r in records]
 
 
 def test_real_northwind_customers(shared_data: Path) -> None:

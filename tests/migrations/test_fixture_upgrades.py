@@ -42,6 +42,8 @@ BUSINESS_TABLES = (
     # revision 0003
     "import_batches",
     "import_rows",
+    # revision 0004
+    "import_templates",
 )
 
 

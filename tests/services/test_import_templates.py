@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,23 @@ def test_header_row_that_is_empty_is_a_clear_problem(ctx: Any, tmp_path: Path) -
     path = odd_file(tmp_path / "k.xlsx")
     plan = plan_import(ctx, path, "customers", header_row=40)
     assert plan.errors and "row 40 is not a header row" in plan.errors[0].message
+
+
+def test_listing_all_templates_leaves_out_bank_and_ledger_mappings(ctx: Any) -> None:
+    """Regression: a customer-ledger template made list_templates() fail on Mapping.from_dict."""
+    from desktop_ar.services.customer_reconciliation import list_ledger_templates
+
+    save_template(ctx, "K", odd_mapping(), ODD_HEADERS)
+    with reader(ctx) as s:
+        from desktop_ar.db.models import ImportTemplate
+
+        s.add(
+            ImportTemplate(
+                name="Their ledger", kind="customer_ledger", header_signature="0" * 64,
+                mapping_json="{}", created_at=datetime(2026, 6, 30), created_by="x",
+                updated_at=datetime(2026, 6, 30),
+            )
+        )  # fmt: skip
+        s.commit()
+    assert [t.name for t in list_templates(ctx)] == ["K"]
+    assert callable(list_ledger_templates)

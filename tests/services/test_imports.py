@@ -73,14 +73,17 @@ def test_customers_created_with_chinese_headers(ctx: Any, tmp_path: Path) -> Non
     assert "import_customers" in actions and actions.count("create_customer") == 3
 
 
-def test_gb18030_csv_and_existing_code_skipped(ctx: Any, tmp_path: Path) -> None:
+def test_gb18030_csv_and_existing_code_updated(ctx: Any, tmp_path: Path) -> None:
     import_file(ctx, customers_file(tmp_path), "customers")
     csv = tmp_path / "more.csv"
-    text = '客户编号,客户名称,信用额度\nC001,上海甲公司,100\nC010,广州丙公司,"1,234.50"\n'
+    text = (
+        '客户编号,客户名称,信用额度\nC001,上海甲公司,100\nC010,广州丙公司,"1,234.50"\n'
+        "C002,北京乙公司,5000\n"
+    )
     csv.write_bytes(text.encode("gb18030"))
     plan, result = import_file(ctx, csv, "customers")
-    assert [reason for _, reason in plan.skipped] == ["already exists"]
-    assert result.created == 1
+    assert [reason for _, reason in plan.skipped] == ["already up to date"]
+    assert (result.created, result.updated) == (1, 1)
     with reader(ctx) as s:
         c = s.execute(select(Customer).where(Customer.code == "C010")).scalar_one()
     assert c.name == "广州丙公司" and c.credit_limit_minor == 123_450
@@ -200,6 +203,6 @@ def test_read_only_role_denied(ctx: Any, tmp_path: Path) -> None:
     assert count(ctx, Customer) == 0
 
 
-def test_orders_not_supported_yet(ctx: Any, tmp_path: Path) -> None:
-    with pytest.raises(UserFacingError):
-        plan_import(ctx, customers_file(tmp_path), "orders")
+def test_unknown_kind_refused(ctx: Any, tmp_path: Path) -> None:
+    with pytest.raises(UserFacingError, match="use one of customers, orders"):
+        plan_import(ctx, customers_file(tmp_path), "contacts")

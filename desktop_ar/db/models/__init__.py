@@ -14,16 +14,29 @@ from desktop_ar.db.models.imports import ImportBatch, ImportRow, ImportTemplate
 from desktop_ar.db.models.invoices import CreditNote, Invoice, InvoiceLine, ScheduleLine
 from desktop_ar.db.models.orders import Order, OrderInstalment, OrderLine
 from desktop_ar.db.models.payments import Allocation, Payment, Refund, WriteOff
+from desktop_ar.db.models.reconciliation import (
+    BalanceConfirmation,
+    BankLine,
+    BankMatch,
+    BankStatement,
+    CustomerReconciliation,
+    ReconciliationItem,
+)
 from desktop_ar.db.models.settings import CompanySettings, NumberSequence
 
 __all__ = [
     "Allocation",
     "AuditEntry",
+    "BalanceConfirmation",
+    "BankLine",
+    "BankMatch",
+    "BankStatement",
     "CompanySettings",
     "Contact",
     "ContactLogEntry",
     "CreditNote",
     "Customer",
+    "CustomerReconciliation",
     "Dispute",
     "ExceptionNote",
     "ImportBatch",
@@ -37,6 +50,7 @@ __all__ = [
     "OrderLine",
     "Payment",
     "PaymentException",
+    "ReconciliationItem",
     "Refund",
     "ScheduleLine",
     "WriteOff",

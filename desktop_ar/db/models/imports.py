@@ -74,13 +74,21 @@ class ImportRow(Base):
     entity_id: Mapped[int] = mapped_column(Integer)
 
 
+TEMPLATE_KINDS = (*IMPORT_KINDS, "bank_lines", "customer_ledger")
+
+
 class ImportTemplate(Base):
-    """A saved column mapping for one import kind, offered again for the same header row."""
+    """A saved column mapping for one import kind, offered again for the same header row.
+
+    Besides the import kinds, ``bank_lines`` (a bank's CSV/Excel export) and ``customer_ledger``
+    (a customer's own ledger, for reconciliation) keep their mappings here (revision 0005).
+    """
 
     __tablename__ = "import_templates"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('customers', 'invoices', 'payments', 'orders', 'opening_balances')",
+            "kind IN ('customers', 'invoices', 'payments', 'orders', 'opening_balances',"
+            " 'bank_lines', 'customer_ledger')",
             name="kind",
         ),
         CheckConstraint("length(trim(name)) > 0", name="name_set"),

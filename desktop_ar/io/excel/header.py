@@ -35,6 +35,11 @@ TOTALS_COLUMNS = 4  # totals labels are looked for in the first non-empty cells
 _TOTALS_ZH = re.compile(r"(合计|小计|总计|合計|小計|總計|共计|共\d+笔)")
 _TOTALS_EN = re.compile(r"(grand\s*)?(sub\s*)?totals?(\s*\(.*\))?\s*[:：]?", re.IGNORECASE)
 _STRIP_MARKS = re.compile(r"[\s*:：]+")
+# The ASCII characters _STRIP_MARKS removes (whitespace as ``\s`` reads it, ``*`` and ``:``).
+_ASCII_MARKS = dict.fromkeys(c for c in range(128) if _STRIP_MARKS.match(chr(c)))
+# Every totals label above has 计/計/笔 or "total" (maybe full-width) in it: rows whose first cells
+# have none of these characters are not totals rows, without folding or matching anything else.
+_MAYBE_TOTALS = re.compile("[计計笔tTｔＴ]")
 _NUMBERISH = re.compile(r"[-+(（]?[¥$€£]?\s*[\d,.\s]+[)）元%]?")
 
 
@@ -54,6 +59,8 @@ def normalize_header(text: object) -> str:
     """
     if text is None:
         return ""
+    if type(text) is str and text.isascii():  # nothing to fold: drop the marks, lower-case
+        return text.translate(_ASCII_MARKS).lower()
     return _STRIP_MARKS.sub("", to_halfwidth(str(text))).lower()
 
 
@@ -118,13 +125,16 @@ def is_totals_row(row: Sequence[Cell]) -> bool:
         ``True`` when one of the first few non-empty cells is a totals label and the row has
         figures in it (so a header such as 价税合计 is never taken for a totals row).
     """
-    filled = _filled(row)
+    return _is_totals(_filled(row))
+
+
+def _is_totals(filled: list[Cell]) -> bool:
+    """:func:`is_totals_row` of a row's non-empty cells."""
+    labels = [c for c in filled[:TOTALS_COLUMNS] if isinstance(c, str) and _MAYBE_TOTALS.search(c)]
     # A totals row carries figures; a header row is all text (价税合计 is a column name there).
-    if not any(_is_data_value(c) for c in filled):
+    if not labels or not any(_is_data_value(c) for c in filled):
         return False
-    for cell in filled[:TOTALS_COLUMNS]:
-        if not isinstance(cell, str):
-            continue
+    for cell in labels:
         text = to_halfwidth(cell).strip()
         if len(text) <= 20 and _TOTALS_ZH.search(text):
             return True
@@ -238,7 +248,7 @@ def data_rows(
                     f"rows {blank_start + 1}–{index} are blank; the data after them is kept"
                 )
             blank_start = None
-        if is_totals_row(row):
+        if _is_totals(filled):
             result.totals.append(index)
             after_totals = True
             continue

@@ -2,9 +2,10 @@
 
 ``convert_rows`` reads each mapped cell with the converters of :mod:`desktop_ar.io.excel.cells`
 (amounts in the row's currency or the default one), checks required fields and choices, and
-checks duplicates within the file. It never stops at the first problem: every bad cell of every
-row is reported with its sheet, row, column letter, value and what to fix. Rows with a problem are
-left out of ``records``; the caller can save them, with the reasons, as a rejects file.
+checks duplicates within the file (:mod:`desktop_ar.io.excel.duplicates`). It never stops at the
+first problem: every bad cell of every row is reported with its sheet, row, column letter, value
+and what to fix. Rows with a problem are left out of ``records``; the caller can save them, with
+the reasons, as a rejects file.
 
 Each record gets a stable :func:`fingerprint` (SHA-256 of its normalized values, without the row
 number) so that importing the same rows twice can be detected later.
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from desktop_ar.domain.currency import is_known
@@ -33,11 +34,19 @@ from desktop_ar.io.excel.cells import (
     to_int,
     to_text,
 )
+from desktop_ar.io.excel.duplicates import Duplicates, norm_value, problem
 from desktop_ar.io.excel.header import normalize_header
 from desktop_ar.io.excel.mapping import KINDS, ONE_OF_REQUIRED, FieldSpec, Mapping
 from desktop_ar.io.excel.reader import Cell
 
-__all__ = ["CHOICE_ALIASES", "ConversionResult", "Record", "convert_rows", "fingerprint"]
+__all__ = [
+    "CHOICE_ALIASES",
+    "ConversionResult",
+    "Record",
+    "convert_rows",
+    "fingerprint",
+    "fingerprints",
+]
 
 _LIST_SPLIT = re.compile(r"[,;，；、/\s]+")
 _PERCENT = re.compile(r"\s*([-+]?[\d.,]+)\s*[%％]\s*")
@@ -99,26 +108,28 @@ class ConversionResult:
         return sorted({e.row for e in self.errors if e.row > 0})
 
 
-def _problem(loc: CellLocation, value: object, label: str, reason: str) -> CellError:
-    shown = "" if value is None else str(value)[:200]
-    params = {"field": label, "reason": reason}
-    return CellError(loc.file, loc.sheet, loc.row, loc.column, shown, "invalid", params)
+@lru_cache(maxsize=64)
+def _choice_table(spec: FieldSpec) -> dict[str, str]:
+    """Normalized spelling → stored value: the choices themselves first, then the aliases."""
+    table: dict[str, str] = {}
+    for choice in spec.choices:
+        table.setdefault(normalize_header(choice), choice)
+        table.setdefault(normalize_header(choice.replace("_", "")), choice)
+    for alias, choice in CHOICE_ALIASES.get(spec.key, {}).items():
+        table.setdefault(alias, choice)
+    return table
 
 
 def _choice(spec: FieldSpec, cell: Cell, loc: CellLocation) -> tuple[Any, CellError | None]:
     text, error, _ = to_text(cell, loc=loc)
     if error is not None or text is None:
         return None, error
-    wanted = normalize_header(text)
-    aliases = CHOICE_ALIASES.get(spec.key, {})
-    for choice in spec.choices:
-        if wanted in (normalize_header(choice), normalize_header(choice.replace("_", ""))):
-            return choice, None
-    if wanted in aliases:
-        return aliases[wanted], None
+    found = _choice_table(spec).get(normalize_header(text))
+    if found is not None:
+        return found, None
     accepted = ", ".join(spec.choices)
     reason = f"{text!r} is not one of the accepted values; use one of {accepted}"
-    return None, _problem(loc, cell, spec.label_en, reason)
+    return None, problem(loc, cell, spec.label_en, reason)
 
 
 def _rate(cell: Cell, loc: CellLocation) -> tuple[Any, CellError | None, str | None]:
@@ -146,7 +157,7 @@ def _convert(
         code = {"RMB": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR"}.get(code, code)
         if not is_known(code):
             reason = f"unknown currency {text!r}; write an ISO code such as CNY, USD or EUR"
-            return None, _problem(loc, cell, spec.label_en, reason), None
+            return None, problem(loc, cell, spec.label_en, reason), None
         return code, None, None
     if spec.kind == "amount":
         return to_amount(cell, currency, loc=loc)
@@ -163,6 +174,52 @@ def _convert(
     if spec.key == "invoice_numbers" and value is not None:
         return tuple(p for p in _LIST_SPLIT.split(value) if p), error, note
     return value, error, note
+
+
+_Converter = Callable[[FieldSpec, Cell, str, bool], tuple[Any, CellError | None, str | None]]
+_NOWHERE = CellLocation()
+
+
+def _amount(spec: FieldSpec, cell: Cell, currency: str, date1904: bool) -> Any:
+    return to_amount(cell, currency)
+
+
+def _date(spec: FieldSpec, cell: Cell, currency: str, date1904: bool) -> Any:
+    return to_date(cell, date1904=date1904)
+
+
+def _text(spec: FieldSpec, cell: Cell, currency: str, date1904: bool) -> Any:
+    return to_text(cell, identifier=spec.kind == "identifier")
+
+
+def _general(spec: FieldSpec, cell: Cell, currency: str, date1904: bool) -> Any:
+    return _convert(spec, cell, _NOWHERE, currency, date1904)
+
+
+def _choices(spec: FieldSpec) -> _Converter:
+    """A choice converter that remembers the cell texts it has read (a column repeats a few)."""
+    seen: dict[str, str] = {}
+
+    def convert(spec: FieldSpec, cell: Cell, currency: str, date1904: bool) -> Any:
+        if type(cell) is str and (found := seen.get(cell)) is not None:
+            return found, None, None
+        value, error = _choice(spec, cell, _NOWHERE)
+        if value is not None and type(cell) is str:
+            seen[cell] = value
+        return value, error, None
+
+    return convert
+
+
+def _converter(spec: FieldSpec) -> _Converter:
+    """The converter of a field's cells; errors come back without a location."""
+    if spec.key in ("tax_rate", "currency", "invoice_numbers"):
+        return _general
+    if spec.kind == "choice":
+        return _choices(spec)
+    return {"amount": _amount, "date": _date, "text": _text, "identifier": _text}.get(
+        spec.kind, _general
+    )
 
 
 def _invoice_totals(values: dict[str, object]) -> str | None:
@@ -187,86 +244,6 @@ def _invoice_totals(values: dict[str, object]) -> str | None:
     except (ArithmeticError, ValueError) as exc:
         return str(exc)
     return None
-
-
-class _Duplicates:
-    """Within-file duplicate checks per kind: errors for keys, notes for identical rows."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.seen: dict[object, int] = {}
-        self.counts: dict[object, int] = {}
-        self.orders: dict[str, tuple[int, dict[str, object]]] = {}
-
-    def key(self, values: dict[str, object]) -> tuple[str, object] | None:
-        """The field that must be unique and its comparable value, if any."""
-        field_key = {"invoices": "number", "opening_balances": "document_number"}.get(self.kind)
-        if self.kind == "customers":
-            field_key = "code" if values.get("code") is not None else "name"
-        if field_key is None or values.get(field_key) is None:
-            return None
-        return field_key, normalize_header(values[field_key])
-
-    def check(self, record: Record, loc: CellLocation, mapping: Mapping) -> list[CellError]:
-        """Record the row; return the errors it causes and add notes to it."""
-        values = record.values
-        errors: list[CellError] = []
-        if self.kind == "payments":
-            ident = tuple(_norm(values.get(k)) for k in ("date", "customer", "amount", "reference"))
-            n = self.counts[ident] = self.counts.get(ident, 0) + 1
-            values["occurrence"] = n
-            if n > 1:
-                record.notes.append(
-                    f"identical to row {self.seen[ident]} (date, customer, amount and reference); "
-                    "both are kept — delete one if it was entered twice"
-                )
-            self.seen.setdefault(ident, record.row_number)
-            return errors
-        if self.kind == "orders":
-            return self._order_line(record, loc, mapping)
-        found = self.key(values)
-        if found is None:
-            return errors
-        if found in self.seen:
-            spec_key = found[0]
-            where = loc._replace(column=column_letter(mapping.columns[spec_key]))
-            reason = (
-                f"the same value is already on row {self.seen[found]}; remove one of the rows "
-                "or give each its own value"
-            )
-            label = next(s.label_en for s in KINDS[self.kind] if s.key == spec_key)
-            errors.append(_problem(where, values[spec_key], label, reason))
-        else:
-            self.seen[found] = record.row_number
-        return errors
-
-    def _order_line(self, record: Record, loc: CellLocation, mapping: Mapping) -> list[CellError]:
-        values = record.values
-        number = values.get("order_number")
-        if number is None:
-            return []
-        key = normalize_header(number)
-        ident = (key, *(_norm(values.get(k)) for k in ("item", "quantity", "unit_price")))
-        values["line"] = self.counts[key] = self.counts.get(key, 0) + 1
-        if ident in self.seen:
-            record.notes.append(
-                f"identical to row {self.seen[ident]} (same order, item, quantity and price)"
-            )
-        self.seen.setdefault(ident, record.row_number)
-        if key not in self.orders:
-            self.orders[key] = (record.row_number, values)
-            return []
-        first_row, first = self.orders[key]
-        errors = []
-        for name in ("customer", "order_date", "currency", "contract_ref", "payment_terms"):
-            if name in mapping.columns and _norm(values.get(name)) != _norm(first.get(name)):
-                where = loc._replace(column=column_letter(mapping.columns[name]))
-                reason = (
-                    f"order {number} has {first.get(name)!s} on row {first_row}; all lines of "
-                    "one order must agree"
-                )
-                errors.append(_problem(where, values.get(name), name, reason))
-        return errors
 
 
 def convert_rows(
@@ -301,73 +278,67 @@ def convert_rows(
     for key in mapping.missing_required:
         spec = next(s for s in specs if s.key == key)
         reason = f"no column is mapped to this required field ({spec.label_en} / {spec.label_zh})"
-        result.errors.append(_problem(base, None, spec.label_en, reason))
+        result.errors.append(problem(base, None, spec.label_en, reason))
     mapped = [(s, mapping.columns[s.key]) for s in specs if s.key in mapping.columns]
     # Currency first: the row's amounts are read in it.
     mapped.sort(key=lambda sc: sc[0].key != "currency")
-    dupes = _Duplicates(kind)
-    groups = ONE_OF_REQUIRED.get(kind, ())
+    columns = [
+        (spec, spec.key, column, column_letter(column), _converter(spec)) for spec, column in mapped
+    ]
+    dupes = Duplicates(kind)
+    groups = [
+        (group, present, column_letter(mapping.columns[present[0]]))
+        for group in ONE_OF_REQUIRED.get(kind, ())
+        if (present := [k for k in group if k in mapping.columns])
+    ]
+    keep = not mapping.missing_required
     for index, cells in rows:
         row = index + 1
-        record = Record(row)
+        values: dict[str, object] = {}
+        record = Record(row, values)
         errors: list[CellError] = []
         currency = default_currency
-        for spec, column in mapped:
-            cell = cells[column] if column < len(cells) else None
-            loc = base._replace(row=row, column=column_letter(column))
-            value, error, note = _convert(spec, cell, loc, currency, date1904)
-            if error is not None:
-                errors.append(error)
-                continue
-            if note:
-                record.notes.append(f"{spec.label_en} ({loc.column}{row}): {note}")
+        width = len(cells)
+        for spec, key, column, letter, convert in columns:
+            cell = cells[column] if column < width else None
+            if cell is None:
+                value: Any = None  # every converter reads an empty cell as nothing
+            else:
+                value, error, note = convert(spec, cell, currency, date1904)
+                if error is not None:
+                    # Converted without a location (no object per cell); placed here.
+                    errors.append(replace(error, file=file, sheet=sheet, row=row, column=letter))
+                    continue
+                if note:
+                    record.notes.append(f"{spec.label_en} ({letter}{row}): {note}")
             if value is None:
                 if spec.required:
                     reason = f"required; enter the {spec.label_en.lower()} ({spec.label_zh})"
-                    errors.append(_problem(loc, None, spec.label_en, reason))
+                    where = CellLocation(file, sheet, row, letter)
+                    errors.append(problem(where, None, spec.label_en, reason))
                 continue
-            if spec.key == "currency":
+            if key == "currency":
                 currency = str(value)
-            record.values[spec.key] = value
-        for group in groups:
-            present = [k for k in group if k in mapping.columns]
+            values[key] = value
+        for group, present, first_column in groups:
             failed = {e.column for e in errors}
-            if present and not any(
-                k in record.values or column_letter(mapping.columns[k]) in failed for k in present
-            ):
-                column = column_letter(mapping.columns[present[0]])
+            if not any(k in values or column_letter(mapping.columns[k]) in failed for k in present):
                 reason = "required; enter " + " or ".join(group)
-                errors.append(
-                    _problem(base._replace(row=row, column=column), None, group[0], reason)
-                )
+                where = CellLocation(file, sheet, row, first_column)
+                errors.append(problem(where, None, group[0], reason))
         if kind == "invoices" and not errors:
-            reason = _invoice_totals(record.values)
+            reason = _invoice_totals(values)
             if reason is not None:
                 column = column_letter(mapping.columns.get("amount", mapping.columns.get("net", 0)))
-                shown = record.values.get("amount")
-                errors.append(
-                    _problem(base._replace(row=row, column=column), shown, "amount", reason)
-                )
+                where = CellLocation(file, sheet, row, column)
+                errors.append(problem(where, values.get("amount"), "amount", reason))
         if not errors:
-            errors.extend(dupes.check(record, base._replace(row=row), mapping))
-        result.errors.extend(errors)
-        if not errors and not mapping.missing_required:
+            errors.extend(dupes.check(record, CellLocation(file, sheet, row, ""), mapping))
+        if errors:
+            result.errors.extend(errors)
+        elif keep:
             result.records.append(record)
     return result
-
-
-def _norm(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Money):
-        return f"{value.currency}:{value.minor}"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, tuple | list):
-        return "\x1e".join(_norm(v) for v in value)
-    return " ".join(to_halfwidth(str(value)).split()).casefold()
 
 
 def fingerprint(record: Record) -> str:
@@ -384,5 +355,44 @@ def fingerprint(record: Record) -> str:
     Returns:
         A hex SHA-256 digest.
     """
-    parts = [f"{key}={_norm(record.values[key])}" for key in sorted(record.values)]
+    parts = [f"{key}={norm_value(record.values[key])}" for key in sorted(record.values)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+_MEMO_SIZE = 50_000
+"""Distinct texts and dates whose comparable form ``fingerprints`` remembers."""
+
+
+def fingerprints(records: Iterable[Record]) -> list[str]:
+    """``[fingerprint(r) for r in records]``, each distinct text or date normalized once.
+
+    A sheet repeats its customers, dates and notes; their comparable text is remembered (up to
+    ``_MEMO_SIZE`` of them), the rest is made as :func:`fingerprint` makes it.
+    """
+    memo: dict[object, str] = {}
+    orders: dict[tuple[str, ...], list[tuple[str, str]]] = {}  # keys → (key, "key=") sorted
+    sha256 = hashlib.sha256
+    out = []
+    for record in records:
+        values = record.values
+        keys = tuple(values)
+        order = orders.get(keys)
+        if order is None:
+            order = orders[keys] = [(key, f"{key}=") for key in sorted(keys)]
+        parts = []
+        for key, prefix in order:
+            value = values[key]
+            kind = type(value)
+            if kind is Money:
+                text = f"{value.currency}:{value.minor}"  # type: ignore[attr-defined]
+            elif kind is str or kind is date:  # never equal to each other
+                text = memo.get(value)
+                if text is None:
+                    text = norm_value(value)
+                    if len(memo) < _MEMO_SIZE:
+                        memo[value] = text
+            else:
+                text = norm_value(value)
+            parts.append(prefix + text)
+        out.append(sha256("\x1f".join(parts).encode("utf-8")).hexdigest())
+    return out

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop_ar.db.models import Customer
 from desktop_ar.domain.errors import CellError, DomainError
@@ -25,9 +25,20 @@ from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.progress import Progress
 from desktop_ar.services.settings import load_settings
 
-__all__ = ["ALREADY_EXISTS", "Checked", "CustomerLookup", "KindImport", "reason_of"]
+__all__ = [
+    "ALREADY_EXISTS",
+    "CHUNK",
+    "Checked",
+    "CustomerLookup",
+    "KindImport",
+    "chunks",
+    "reason_of",
+    "rows_in",
+]
 
 ALREADY_EXISTS = "already exists"
+CHUNK = 500
+"""Values per ``IN (…)`` query (well under every database's limit on bound parameters)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +123,12 @@ class KindImport:
             return None, [self.error(record, key, text.strip(), why)]
         return cid, []
 
+    def rows_in(
+        self, query: Select[Any], column: InstrumentedAttribute[Any], values: Iterable[Any]
+    ) -> list[Any]:
+        """The rows of ``query`` whose ``column`` is one of ``values`` (see :func:`rows_in`)."""
+        return rows_in(self.session, query, column, values)
+
     def check_all(self, records: Sequence[Record]) -> Iterator[tuple[Record, Checked]]:
         """Check every record (override for set-based checks); yields in sheet order."""
         for record in records:
@@ -151,6 +168,34 @@ class KindImport:
     def write_one(cls, session: Session, ctx: ServiceContext, checked: Checked) -> int:
         """Create (or update) the record of one checked row; its id."""
         raise NotImplementedError
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last one shorter), in order."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def rows_in(
+    session: Session,
+    query: Select[Any],
+    column: InstrumentedAttribute[Any],
+    values: Iterable[Any],
+) -> list[Any]:
+    """The rows of ``query`` whose ``column`` is one of ``values``: one query per 500 values.
+
+    Set-based checks use it instead of one query per row (100,000 rows: 200 queries).
+    """
+    found: list[Any] = []
+    for chunk in chunks(sorted(set(values)), CHUNK):
+        found.extend(session.execute(query.where(column.in_(chunk))).all())
+    return found
 
 
 def reason_of(exc: DomainError) -> str:

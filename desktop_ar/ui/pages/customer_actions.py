@@ -11,8 +11,13 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QToolBar
 from desktop_ar.services.customer_archive import recompute_value_tiers
 from desktop_ar.services.customers import delete_customer, set_customer_status
 from desktop_ar.ui.dialogs.customer_dialog import CustomerDialog
+from desktop_ar.ui.dialogs.statement_dialog import StatementDialog
 from desktop_ar.ui.pages.customer_card import CustomerCardDialog
 from desktop_ar.ui.tasks import BackgroundOp
+from desktop_ar.ui.widgets.reconciliation_tabs import (
+    open_balance_confirmation,
+    open_reconcile_wizard,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,11 +42,28 @@ class CustomerActions(QObject):
         self.card_action = self._action(self.tr("Open customer &card"), self.open_current_card)
         self.status_action = self._action(self.tr("&Deactivate"), self.toggle_status)
         self.delete_action = self._action(self.tr("De&lete…"), self.delete_current)
+        self.statement_action = self._action(
+            self.tr("&Statement of account…"), self.statement_current
+        )
+        self.reconcile_action = self._action(
+            self.tr("Reconcile with customer's &ledger…"), self.reconcile_current
+        )
+        self.confirm_action = self._action(
+            self.tr("&Balance confirmation…"), self.confirm_balance_current
+        )
         self.tiers_action = self._action(self.tr("Recompute value &tiers"), self.recompute_tiers)
         self.toolbar = QToolBar(page)
         self.toolbar.setObjectName("customersToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        row_actions = (self.edit_action, self.card_action, self.status_action, self.delete_action)
+        row_actions = (
+            self.edit_action,
+            self.card_action,
+            self.statement_action,
+            self.reconcile_action,
+            self.confirm_action,
+            self.status_action,
+            self.delete_action,
+        )
         self.toolbar.addAction(self.new_action)
         for action in row_actions:
             self.toolbar.addAction(action)
@@ -66,7 +88,15 @@ class CustomerActions(QObject):
 
     def update(self) -> None:
         row = self.current_row()
-        for action in (self.edit_action, self.card_action, self.status_action, self.delete_action):
+        for action in (
+            self.edit_action,
+            self.card_action,
+            self.statement_action,
+            self.reconcile_action,
+            self.confirm_action,
+            self.status_action,
+            self.delete_action,
+        ):
             action.setEnabled(row is not None)
         inactive = row is not None and row.status == "inactive"
         self.status_action.setText(self.tr("&Reactivate") if inactive else self.tr("&Deactivate"))
@@ -121,6 +151,50 @@ class CustomerActions(QObject):
         """Pass the main window's fan-out on to the open cards (each decides if it cares)."""
         for card in list(self.cards.values()):
             card.on_book_changes(changes)
+
+    def statement_current(self) -> QDialog | None:
+        """Ask for a period and write the current customer's statement of account to Excel."""
+        row = self.current_row()
+        if row is None:
+            return None
+        dialog = StatementDialog(
+            ctx=self.page.ctx,
+            customer_id=row.id,
+            customer_code=row.code,
+            customer_name=row.name,
+            as_of=self.page.as_of(),
+            parent=self.page,
+        )
+        return self._open(dialog)
+
+    def reconcile_current(self) -> QDialog | None:
+        """Compare the current customer's own ledger with ours (the wizard, then the view)."""
+        row = self.current_row()
+        if row is None:
+            return None
+        self.dialog = open_reconcile_wizard(
+            self.page,
+            self.page.ctx,
+            customer_id=row.id,
+            customer_label=f"{row.code}  {row.name}",
+            as_of=self.page.as_of(),
+        )
+        return self.dialog
+
+    def confirm_balance_current(self) -> QDialog | None:
+        """Record a balance confirmation (余额确认) of the current customer."""
+        row = self.current_row()
+        if row is None:
+            return None
+        self.dialog = open_balance_confirmation(
+            self.page,
+            self.page.ctx,
+            customer_id=row.id,
+            customer_label=f"{row.code}  {row.name}",
+            as_of=self.page.as_of(),
+            currency=row.currency,
+        )
+        return self.dialog
 
     def toggle_status(self) -> None:
         row = self.current_row()

@@ -34,6 +34,7 @@ from desktop_ar.ui.dialogs.changes_relay import forward_changes, touches_custome
 from desktop_ar.ui.dialogs.contact_log_dialog import ContactLogDialog
 from desktop_ar.ui.dialogs.dispute_dialog import OpenDisputeDialog, ResolveDisputeDialog
 from desktop_ar.ui.dialogs.overdue_reason_dialog import OverdueReasonDialog
+from desktop_ar.ui.dialogs.statement_dialog import StatementDialog
 from desktop_ar.ui.errors import error_text
 from desktop_ar.ui.formatting import format_money, format_pct
 from desktop_ar.ui.models.cells import code_label, status_label
@@ -51,6 +52,7 @@ from desktop_ar.ui.widgets.customer_activity import (
     disputes_table,
     orders_table,
 )
+from desktop_ar.ui.widgets.reconciliation_tabs import ReconciliationTabs
 from desktop_ar.ui.widgets.table_view import make_table_view
 
 if TYPE_CHECKING:
@@ -108,12 +110,18 @@ class CustomerCardDialog(QDialog):
         self.edit_button = QPushButton(self.tr("&Edit customer…"), self)
         self.edit_button.setAutoDefault(False)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.statement_button = QPushButton(self.tr("&Statement of account…"), self)
+        self.statement_button.setObjectName("statementButton")
+        self.statement_button.setAutoDefault(False)
+        self.statement_button.setEnabled(False)  # until the card knows the customer's code
+        self.statement_button.clicked.connect(lambda _checked=False: self.statement_of_account())
         head = QHBoxLayout()
         names = QVBoxLayout()
         names.addWidget(self.name_label)
         names.addWidget(self.sub_label)
         head.addLayout(names, 1)
         head.addWidget(self.tier_label)
+        head.addWidget(self.statement_button, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.figures: dict[str, QLabel] = {}
@@ -161,6 +169,7 @@ class CustomerCardDialog(QDialog):
         self.tabs.addTab(self.orders, self.tr("&Orders"))
         self.tabs.addTab(self.log, self.tr("&Contact log"))
         self.tabs.addTab(self.disputes, self.tr("&Disputes"))
+        self.reconciliation = ReconciliationTabs.install(self)  # past 对账 and 余额确认
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet(_RED)
         self.error_label.hide()
@@ -234,6 +243,7 @@ class CustomerCardDialog(QDialog):
         self.data = data
         d = data.detail
         self.error_label.hide()
+        self.statement_button.setEnabled(True)
         self.setWindowTitle(self.tr("Customer card — %1").replace("%1", f"{d.code} {d.name}"))
         self.name_label.setText(d.name)
         bits = [d.code, status_label(d.status), code_label(d.customer_type)]
@@ -353,6 +363,19 @@ class CustomerCardDialog(QDialog):
 
     def _on_disputes_current_changed(self, current: Any) -> None:
         self.resolve_button.setEnabled(current is not None and current.status == "open")
+
+    def statement_of_account(self) -> QDialog:
+        """Ask for a period and write this customer's statement of account to Excel."""
+        d = self.data.detail if self.data is not None else None
+        dialog = StatementDialog(
+            ctx=self.ctx,
+            customer_id=self.customer_id,
+            customer_code=d.code if d is not None else "",
+            customer_name=d.name if d is not None else "",
+            as_of=self.as_of,
+            parent=self,
+        )
+        return self._open(dialog)
 
     def _on_edit_button_clicked(self) -> None:
         from desktop_ar.ui.dialogs.customer_dialog import CustomerDialog

@@ -91,7 +91,7 @@ class InvoicesPage(ListPage):
         self.credit_note_action = self._page_action(self.tr("Credit &note…"), self.credit_note)
         self.refund_action = self._page_action(self.tr("Re&fund…"), self.refund)
         self.fapiao_action = self._page_action(self.tr("&Fapiao…"), self.edit_fapiao)
-        self.fapiao_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.fapiao_action.setShortcut(QKeySequence("Ctrl+T"))
         actions = (self.credit_note_action, self.refund_action, self.fapiao_action)
         self.view.addActions(list(actions))
         self.toolbar = QToolBar(self)

@@ -1,0 +1,1 @@
+"""Wizards: multi-step dialogs over a pure-Python flow (the import wizard)."""
