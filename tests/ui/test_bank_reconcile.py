@@ -305,3 +305,29 @@ def test_reasons_follow_the_ui_language(qtbot, screen, monkeypatch) -> None:
     select_line(qtbot, view, view.ids["exact0"])
     assert view.panel.reasons.text() == best.reasons_text_zh
     assert "金额" in view.panel.model.index(0, 5).data()
+
+
+def test_candidates_of_every_open_line_come_from_one_suggest_call(
+    qtbot, screen, monkeypatch
+) -> None:
+    """Building the matcher is the costly part on a large book: moving between lines must not
+    build it again (regression: one suggest() call per selected line)."""
+    from desktop_ar.services import bank_statements
+
+    calls = []
+    real = bank_statements.suggest
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("line_ids"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bank_statements, "suggest", counting)
+    view = screen
+    view._candidates.clear()
+    select_line(qtbot, view, view.ids["exact0"])
+    qtbot.waitUntil(lambda: view.ids["exact0"] in view._candidates, timeout=5000)
+    select_line(qtbot, view, view.ids["exact1"])
+    settle(qtbot)
+    assert view.panel.current() is not None
+    assert calls == [None]
+    assert wait_for_idle()

@@ -231,11 +231,15 @@ class ReconcileView(LineDialogs, QWidget):
             return
         self._suggest_token += 1
         token, ctx, line_id = self._suggest_token, self.ctx, line.id
-        QueryOp(self, lambda: bank.suggest(ctx, sid, line_ids=[line_id])).success(
+        # One matcher over the book answers every open line at once (building it is the costly
+        # part on a large book); the answers are kept until receipts or invoices change.
+        QueryOp(self, lambda: bank.suggest(ctx, sid)).success(
             lambda found: self._on_suggested(token, line_id, found)
         ).failure(lambda exc: show_error(self, exc)).run()
 
     def _on_suggested(self, token: int, line_id: int, found: dict[int, list[Any]]) -> None:
+        for other in (x.id for x in self.lines.all_lines() if x.status == "open"):
+            self._candidates.setdefault(other, list(found.get(other, [])))
         self._candidates[line_id] = list(found.get(line_id, []))
         if token == self._suggest_token:
             self.panel.set_candidates(line_id, self._candidates[line_id])
