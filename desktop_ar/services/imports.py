@@ -68,6 +68,7 @@ __all__ = [
 ]
 
 ALREADY_IMPORTED = "already imported"
+_IMPORT_ROW_KEYS = ("batch_id", "row_number", "fingerprint", "entity", "entity_id")
 _CHUNK = 500
 
 
@@ -240,17 +241,13 @@ def commit_import(
                 for r in writes
             ]
             progress.check()
+            prints = plan.fingerprints
             rows = [
-                {
-                    "batch_id": batch.id,
-                    "row_number": record.row_number,
-                    "fingerprint": plan.fingerprints[record.row_number],
-                    "entity": entity,
-                    "entity_id": entity_id,
-                }
+                (batch.id, record.row_number, prints[record.row_number], entity, entity_id)
                 for record, entity, entity_id in zip(writes, entities, ids, strict=True)
             ]
-            RowWriter(s, ImportRow.__table__).insert(rows)  # type: ignore[arg-type]
+            writer = RowWriter(s, ImportRow.__table__)  # type: ignore[arg-type]
+            writer.insert_tuples(_IMPORT_ROW_KEYS, rows)
         counts = {"created": created, "updated": updated, "skipped": len(plan.skipped)}
         counts["rejected"] = rejected
         after = {"file": plan.file.name, "sheet": plan.sheet, "file_hash": plan.file_hash}
