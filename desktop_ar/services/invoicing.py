@@ -76,6 +76,7 @@ class InvoiceInput:
     number: str | None = None
     schedule: Sequence[tuple[date, Money]] | None = None
     notes: str = ""
+    opening_balance: bool = False
 
 
 def _invalid(field: str, reason: str) -> UserFacingError:
@@ -158,6 +159,7 @@ def insert_invoice(s: Session, ctx: ServiceContext, data: InvoiceInput) -> Invoi
         open_minor=amount.minor,
         status="open",
         notes=data.notes,
+        opening_balance=data.opening_balance,
         created_at=ctx.clock.now(),
     )
     s.add(invoice)
@@ -177,6 +179,8 @@ def insert_invoice(s: Session, ctx: ServiceContext, data: InvoiceInput) -> Invoi
     s.flush()
     after = audit.snapshot(invoice, _INVOICE_AUDIT)
     after["schedule"] = [(ln.due_date, ln.amount.amount_str()) for ln in lines]
+    if data.opening_balance:
+        after["opening_balance"] = True
     audit.record(s, ctx, "create_invoice", "invoice", invoice.id, after=after)
     return invoice
 

@@ -50,6 +50,15 @@ def test_positive_and_negative_balances(book: Any, tmp_path: Path) -> None:
         actions = list(s.scalars(select(AuditEntry.action)))
     qc1, qc2 = invoices["QC-001"], invoices["QC-002"]
     assert qc1.opening_balance and qc2.opening_balance
+    # The mark is part of the invoice as created: in its audit row, no second version.
+    assert qc1.version_id == 1
+    with reader(book) as s:
+        created = s.scalars(
+            select(AuditEntry.after).where(
+                AuditEntry.action == "create_invoice", AuditEntry.entity_id == str(qc1.id)
+            )
+        ).one()
+    assert '"opening_balance": true' in created
     assert (qc1.net_minor, qc1.tax_minor, qc1.open_minor) == (1_200_000, 0, 1_200_000)
     assert qc1.issue_date == date(2025, 11, 20) and qc1.due_date == date(2026, 1, 31)
     # No due date: C002's terms (NET60) from the document date.

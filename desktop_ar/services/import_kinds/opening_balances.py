@@ -113,6 +113,7 @@ class OpeningBalanceImport(KindImport):
             number=number,
             schedule=None if due is None else [(due, amount)],  # type: ignore[list-item]
             notes=OPENING_NOTE,
+            opening_balance=True,
         )
         return Checked(OpeningInvoice(invoice))
 
@@ -123,7 +124,4 @@ class OpeningBalanceImport(KindImport):
         if isinstance(prepared, OpeningCredit):
             payment, _ = insert_payment(session, ctx, prepared.data, "none")
             return payment.id
-        invoice = insert_invoice(session, ctx, prepared.data)
-        invoice.opening_balance = True
-        session.flush()
-        return invoice.id
+        return insert_invoice(session, ctx, prepared.data).id
