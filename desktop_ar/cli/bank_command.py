@@ -1,8 +1,11 @@
 """The ``bank`` command: import bank statements, match their lines, list and close them.
 
 * ``desktop-ar --db PATH bank import FILE [--format auto|csv|xlsx|ofx|mt940|camt053]
-  [--template NAME] [--currency CCY]`` imports every statement in the file and prints each one's
-  account, period, balances, line count and flags (lines that do not add up, imported before).
+  [--template NAME] [--currency CCY] [--save-template NAME]`` imports every statement in the
+  file and prints each one's account, period, balances, line count and flags (lines that do not
+  add up, imported before). Without ``--template`` a CSV/Excel export whose header row is the
+  one a saved template was made for is read with that template. ``--save-template`` saves the
+  columns used for a CSV/Excel export under a name, after the import.
 * ``desktop-ar --db PATH bank match STATEMENT_ID [--auto-accept 0.95] [--format table|json]``
   prints each line with its best candidates, their confidence and reasons; ``--auto-accept``
   first accepts the clearly right ones at or above that confidence (stderr says how many).
@@ -55,6 +58,9 @@ def add_bank_command(sub: Any, parents: list[argparse.ArgumentParser], opener: O
     a.add_argument("--format", choices=FORMATS, default="auto", help="default: from the content")
     a.add_argument("--template", metavar="NAME", help="map CSV/Excel columns with this template")
     a.add_argument("--currency", metavar="CCY", help="currency of an export that does not say")
+    a.add_argument(
+        "--save-template", metavar="NAME", help="save the CSV/Excel columns used as a template"
+    )
     a = actions.add_parser("match", parents=parents, help="show each line's best candidates")
     a.add_argument("statement_id", type=positive_int, metavar="STATEMENT_ID")
     a.add_argument(
@@ -205,12 +211,29 @@ def _list(ctx: Any) -> int:
     return 0
 
 
+def _table_to_save(ctx: Any, args: argparse.Namespace) -> Any:
+    """The preview whose columns ``--save-template`` saves (refused for other formats)."""
+    from desktop_ar.domain.errors import UserFacingError
+    from desktop_ar.services import bank_statements as bank
+
+    preview = bank.preview_bank_table(
+        ctx, args.file, template=args.template, currency=args.currency
+    )
+    if not preview.is_table:
+        reason = f"a template is only for CSV or Excel exports; this is a {preview.kind} file"
+        raise UserFacingError("invalid", field="--save-template", reason=reason)
+    return preview
+
+
 def run_bank(ctx: Any, args: argparse.Namespace) -> int:
     """Run one ``bank`` action on an open book; returns the exit status."""
     from desktop_ar.services import bank_statements as bank
     from desktop_ar.services.progress import StderrProgress
 
     if args.bank_action == "import":
+        preview = None
+        if args.save_template:
+            preview = _table_to_save(ctx, args)
         found = bank.import_bank_file(
             ctx,
             args.file,
@@ -222,6 +245,12 @@ def run_bank(ctx: Any, args: argparse.Namespace) -> int:
         for st in found:
             _print_summary(st)
         print(f"Imported {len(found)} statement(s) from {args.file}.")
+        if preview is not None:
+            headers, header_row = preview.headers, preview.header_row
+            bank.save_bank_template(ctx, args.save_template, preview.mapping, headers, header_row)
+            print(
+                f"Saved the columns as the bank template {' '.join(args.save_template.split())!r}."
+            )
         return 0
     if args.bank_action == "match":
         return _match(ctx, args)

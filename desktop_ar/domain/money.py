@@ -29,6 +29,10 @@ class CurrencyMismatch(DomainError):  # noqa: N818 - domain vocabulary
         super().__init__("currency_mismatch", left=left, right=right)
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def _check_int(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{what} must be an int number of minor units, not {type(value).__name__}")
@@ -51,6 +55,18 @@ class Money:
             raise ValueError(f"currency must be a 3-letter code, not {self.currency!r}")
 
     # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def trusted(cls, minor: int, currency: str) -> Money:
+        """Build without the checks, for many amounts read from a ``*_minor`` column.
+
+        Only for a plain ``int`` and a currency code already checked (the rows of one query in
+        one currency); about twice as fast as ``Money(minor, currency)``.
+        """
+        money = _new(cls)
+        _set(money, "minor", minor)
+        _set(money, "currency", currency)
+        return money
+
     @classmethod
     def zero(cls, currency: str) -> Money:
         """Return zero in ``currency``."""

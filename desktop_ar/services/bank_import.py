@@ -28,11 +28,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desktop_ar.db.models import BankLine, BankStatement
-from desktop_ar.domain.errors import UserFacingError
 from desktop_ar.io import bank as bankio
 from desktop_ar.io.files import refuse
 from desktop_ar.services import audit
-from desktop_ar.services.bank_templates import load_bank_template
+from desktop_ar.services.bank_table_reading import file_kind, read_table
 from desktop_ar.services.bank_views import StatementSummary, summary_of
 from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.import_plan import file_sha256
@@ -71,29 +70,29 @@ def line_fingerprint(account: str | None, line: bankio.BankLine) -> str:
 
 # -- reading the file ---------------------------------------------------------------------------
 def _parse(
-    ctx: ServiceContext, path: Path, fmt: str, template: str | None, currency: str | None
+    ctx: ServiceContext,
+    path: Path,
+    fmt: str,
+    template: str | None,
+    currency: str | None,
+    *,
+    table: dict[str, Any] | None = None,
 ) -> list[bankio.BankStatement]:
-    if template is None:
-        return bankio.parse_bank_file(path, fmt, currency=currency)
-    if fmt.lower().strip() not in _TABLE_FORMATS:
+    """The statements of a file; a CSV/Excel export is read with :func:`read_table`."""
+    table = {k: v for k, v in (table or {}).items() if v is not None}
+    requested = fmt.lower().strip()
+    if (template is not None or table) and requested not in _TABLE_FORMATS:
         raise refuse(path, f"a template maps the columns of a CSV or Excel export, not {fmt}")
-    info = load_bank_template(ctx, template)
-    if not path.is_file():
-        raise UserFacingError("file_missing", path=str(path))
-    with path.open("rb") as fh:
-        head = fh.read(65536)
-    try:
-        kind = bankio.detect_bank_format(head)
-    except bankio.BankFileError as exc:
-        raise refuse(path, exc.reason) from None
+    kind = file_kind(path)
     if kind not in ("csv", "xlsx"):
-        raise refuse(path, f"this is a {kind} file; a template is only for CSV or Excel exports")
-    return bankio.parse_bank_table(
-        path,
-        header_row=info.parser_header_row,
-        mapping=info.mapping.to_dict(),
-        currency=currency,
-    )
+        if template is not None or table:
+            raise refuse(
+                path, f"this is a {kind} file; a template is only for CSV or Excel exports"
+            )
+        return bankio.parse_bank_file(path, fmt, currency=currency)
+    if {"xls": "xlsx", "txt": "csv"}.get(requested, requested) not in ("auto", kind):
+        return bankio.parse_bank_file(path, fmt, currency=currency)  # refuses: not that format
+    return read_table(ctx, path, template=template, currency=currency, **table).statements
 
 
 # -- duplicates ---------------------------------------------------------------------------------
@@ -262,6 +261,21 @@ def _line_values(
 
 
 # -- use cases ----------------------------------------------------------------------------------
+def preview_summaries(
+    ctx: ServiceContext, path: Path, statements: list[bankio.BankStatement]
+) -> list[StatementSummary]:
+    """The summaries :func:`import_bank_file` would give these statements; nothing is written."""
+    file_hash = file_sha256(path)
+    out = []
+    with reader(ctx) as s:
+        for st in statements:
+            found = _analyse(s, st, file_hash, set())
+            row = _statement_row(ctx, st, path, file_hash, found)
+            counts = {"open": len(st.lines) - len(found.repeated)}
+            out.append(replace(summary_of(row, counts), imported_at=None, imported_by=""))
+    return out
+
+
 def preview_bank_file(
     ctx: ServiceContext,
     path: str | Path,
@@ -280,16 +294,7 @@ def preview_bank_file(
         UserFacingError: as :func:`import_bank_file`.
     """
     path = Path(path)
-    statements = _parse(ctx, path, format, template, currency)
-    file_hash = file_sha256(path)
-    out = []
-    with reader(ctx) as s:
-        for st in statements:
-            found = _analyse(s, st, file_hash, set())
-            row = _statement_row(ctx, st, path, file_hash, found)
-            counts = {"open": len(st.lines) - len(found.repeated)}
-            out.append(replace(summary_of(row, counts), imported_at=None, imported_by=""))
-    return out
+    return preview_summaries(ctx, path, _parse(ctx, path, format, template, currency))
 
 
 def import_bank_file(
@@ -300,6 +305,9 @@ def import_bank_file(
     template: str | None = None,
     currency: str | None = None,
     progress: Progress | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    mapping: bankio.BankMapping | None = None,
 ) -> list[StatementSummary]:
     """Import every statement of a bank file, with its lines, in one transaction.
 
@@ -309,9 +317,13 @@ def import_bank_file(
         format: ``auto`` (from the content) or ``csv``, ``xlsx``, ``ofx``, ``mt940``,
             ``camt053``.
         template: a saved bank template (:func:`save_bank_template`) mapping the columns of a
-            CSV or Excel export, instead of the guess.
+            CSV or Excel export, instead of the guess. Without it, a saved template made for
+            the file's header row is used (with a note), else the guess.
         currency: the currency of a CSV/Excel export that does not name it.
         progress: reported per 1,000 lines and checked for cancel as often.
+        sheet: the sheet of an Excel export (``None``: the first with a bank header).
+        header_row: the 1-based header row of a CSV/Excel export (``0``: none; ``None``: found).
+        mapping: the columns of a CSV/Excel export chosen by the user (the import wizard).
 
     Returns:
         One summary per statement, in file order, with its flags (``balance_problem``,
@@ -326,7 +338,8 @@ def import_bank_file(
     require(ctx, "reconcile")
     progress = progress or NullProgress()
     path = Path(path)
-    statements = _parse(ctx, path, format, template, currency)
+    table = {"sheet": sheet, "header_row": header_row, "mapping": mapping}
+    statements = _parse(ctx, path, format, template, currency, table=table)
     file_hash = file_sha256(path)
     total = max(1, sum(len(st.lines) for st in statements))
     done = 0

@@ -5,6 +5,8 @@ here:
 
 * :mod:`~desktop_ar.services.bank_import`: ``import_bank_file`` (one transaction; balance
   problems, repeated files and lines flagged, never refused), ``preview_bank_file``;
+* :mod:`~desktop_ar.services.bank_preview`: ``preview_bank_table`` (the import wizard's view
+  of a file: sheet, header row, columns, statements, the saved template used);
 * :mod:`~desktop_ar.services.bank_views`: the DTOs and the reads (``list_statements``,
   ``get_statement``, ``statement_lines``);
 * :mod:`~desktop_ar.services.bank_templates`: saved column mappings of CSV/Excel exports;
@@ -30,6 +32,7 @@ from desktop_ar.services.bank_auto import AUTO_MARGIN, auto_accept
 from desktop_ar.services.bank_closing import close_statement, reopen_statement, undo_match
 from desktop_ar.services.bank_import import import_bank_file, line_fingerprint, preview_bank_file
 from desktop_ar.services.bank_matching import suggest
+from desktop_ar.services.bank_preview import BankTablePreview, preview_bank_table
 from desktop_ar.services.bank_templates import (
     BankTemplateInfo,
     list_bank_templates,
@@ -49,6 +52,7 @@ from desktop_ar.services.bank_views import (
 
 __all__ = [
     "AUTO_MARGIN",
+    "BankTablePreview",
     "BankTemplateInfo",
     "CandidateView",
     "MatchView",
@@ -70,6 +74,7 @@ __all__ = [
     "list_statements",
     "load_bank_template",
     "preview_bank_file",
+    "preview_bank_table",
     "reopen_statement",
     "save_bank_template",
     "statement_lines",

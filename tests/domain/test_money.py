@@ -89,3 +89,11 @@ def test_i3_split_is_exact_and_even(total: int, n: int) -> None:
     assert sum(parts) == total
     assert max(parts) - min(parts) <= 1
     assert split_minor(total, n) == parts
+
+
+def test_trusted_builds_the_same_frozen_money() -> None:
+    fast = Money.trusted(12_345, "CNY")
+    assert fast == Money(12_345, "CNY") and hash(fast) == hash(Money(12_345, "CNY"))
+    assert fast.amount_str() == Money(12_345, "CNY").amount_str()
+    with pytest.raises(AttributeError):
+        fast.minor = 1  # type: ignore[misc]

@@ -123,9 +123,13 @@ class Matcher:
         for c in customer_list:
             for acct in c.bank_accounts:
                 accounts[account_key(acct)].add(c.id)
+        keyed: dict[str, str] = {}  # receipts repeat their customers' few accounts
         for p in self._payments:
             if p.customer_id is not None and p.bank_account:
-                accounts[account_key(p.bank_account)].add(p.customer_id)
+                key = keyed.get(p.bank_account)
+                if key is None:
+                    key = keyed[p.bank_account] = account_key(p.bank_account)
+                accounts[key].add(p.customer_id)
         self._accounts = {k: frozenset(v) for k, v in accounts.items() if k}
 
     # -- public ---------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class BankPage(QWidget):
         self._token = 0
         self._select_after_load: int | None = None
         self.import_op: BankImport | None = None
+        self.import_wizard: QWidget | None = None
 
         self.list_page = QWidget(self)
         self.import_button = QPushButton(self.tr("&Import statement…"), self.list_page)
@@ -236,7 +237,26 @@ class BankPage(QWidget):
     def _on_import_button_clicked(self) -> None:
         path = choose_file(self)
         if path is not None:
-            self.import_file(path)
+            self.open_import_wizard(path)
+
+    def open_import_wizard(self, path: Path) -> None:
+        """Read the file; a CSV/Excel export opens the import wizard, other formats import."""
+        ctx = self.ctx
+        QueryOp(self, lambda: bank.preview_bank_table(ctx, path)).success(
+            lambda table: self._on_file_read(path, table)
+        ).failure(lambda exc: show_error(self, exc)).run()
+
+    def _on_file_read(self, path: Path, table: Any) -> None:
+        if not table.is_table:
+            self.import_file(path)  # MT940, OFX, CAMT: no columns to choose
+            return
+        from desktop_ar.ui.wizards.bank_wizard import BankImportWizard
+
+        wizard = BankImportWizard(ctx=self.ctx, path=path, table=table, parent=self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._on_imported)
+        self.import_wizard = wizard
+        wizard.open()
 
     def import_file(self, path: Path, **kw: Any) -> BankImport:
         """Import a bank file (off the GUI thread); the list shows the new statements."""
