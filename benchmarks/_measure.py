@@ -2,9 +2,9 @@
 
 Usage: ``python benchmarks/_measure.py <what> <db> [options]``; prints exactly one JSON object
 as its last line of stdout. ``what`` is one of: build, aging, filter, sort, paint, filter-page,
-sort-page, import-files, import. Every child starts cold (fresh interpreter, fresh SQLite page
-cache; the operating system's file cache is shared and warm, as it is for a user who reopens
-the app).
+sort-page, import-files, import, matching, bank-book, bank. Every child starts cold (fresh
+interpreter, fresh SQLite page cache; the operating system's file cache is shared and warm, as
+it is for a user who reopens the app).
 """
 
 from __future__ import annotations
@@ -194,6 +194,19 @@ def measure_matching(db: Path, opts: argparse.Namespace) -> dict[str, Any]:
     return _matching_measures.measure_matching(db, opts)
 
 
+def _bank(name: str) -> Callable[[Path, argparse.Namespace], dict[str, Any]]:
+    """A bank measure (``_bank_measures.py``): ``db`` is the demo book, or the bank book."""
+
+    def run(db: Path, opts: argparse.Namespace) -> dict[str, Any]:
+        import _bank_measures
+
+        if name == "ensure_bank_book":
+            return _bank_measures.ensure_bank_book(db, Path(opts.cache), rebuild=opts.rebuild)
+        return _bank_measures.measure_bank(db, opts)
+
+    return run
+
+
 MEASURES: dict[str, Callable[[Path, argparse.Namespace], dict[str, Any]]] = {
     "build": measure_build,
     "aging": measure_aging,
@@ -206,6 +219,8 @@ MEASURES: dict[str, Callable[[Path, argparse.Namespace], dict[str, Any]]] = {
     "import-files": _import("ensure_import_files"),
     "import": _import("measure_import"),
     "matching": measure_matching,
+    "bank-book": _bank("ensure_bank_book"),
+    "bank": _bank("measure_bank"),
 }
 
 
@@ -223,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", default="", help="import: keep the imported book here")
     parser.add_argument("--rows", type=int, default=100_000, help="import-files: rows per sheet")
     parser.add_argument("--rebuild", action="store_true", help="import-files: build them again")
+    parser.add_argument("--cache", default="", help="bank-book: the cache folder")
     opts = parser.parse_args(argv)
     t0 = now()
     result = MEASURES[opts.what](opts.db, opts)

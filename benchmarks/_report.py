@@ -207,3 +207,32 @@ def make_import_rows(raw: dict[str, Any], rss: dict[str, int]) -> list[dict[str,
         )
     )
     return rows
+
+
+TARGET_BANK_SUGGEST_S = 5.0  # issue 6: through the service, loading included
+
+
+def make_bank_rows(raw: dict[str, Any], rss: dict[str, int]) -> list[dict[str, Any]]:
+    """``suggest`` end to end over the book: seconds (load + build + match) and peak RSS."""
+    data = raw.get("bank_suggest", {})
+    note = (
+        f"load + build {_fmt(data.get('load_and_build_s'))} s + match "
+        f"{_fmt(data.get('match_s'))} s; CPU {_fmt(data.get('cpu_s'))} s; "
+        f"{data.get('open_invoices', '?')} open invoices; "
+        f"{data.get('with_candidates', '?')} of {data.get('lines', '?')} lines with candidates"
+    )
+    return [
+        _row(
+            "bank suggest (service): 5,000 lines vs 100,000 open invoices",
+            "s",
+            TARGET_BANK_SUGGEST_S,
+            data.get("seconds"),
+            note,
+        ),
+        _row(
+            "peak RSS, bank suggest",
+            "MB",
+            TARGET_RSS_MB,
+            _mb(rss["bank_suggest"]) if "bank_suggest" in rss else None,
+        ),
+    ]

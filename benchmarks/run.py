@@ -1,7 +1,7 @@
 """Desktop AR benchmarks: one command that builds (and caches) a demo book and prints every figure.
 
     .venv/bin/python benchmarks/run.py [--customers 10000] [--invoices 1000000] [--rebuild]
-                                       [--json out.json] [--quick] [--only import]
+                                       [--json out.json] [--quick] [--only import|bank]
                                        [--import-rows 100000]
 
 The book is built once into ``benchmarks/.cache/book-<customers>-<invoices>-seed1.db`` (as of
@@ -10,7 +10,9 @@ measured in a fresh child process (``benchmarks/_measure.py``), and the applicat
 by running ``python -m desktop_ar --db <book>`` with ``DESKTOP_AR_EXIT_AFTER_FIRST_PAINT=1``.
 Peak memory is each child's maximum resident set size (``wait4`` rusage, KiB on Linux).
 The import figures (``--only import`` runs just those) use their own cached book of 2,000
-customers and 100,000-row sheets (``benchmarks/_import_measures.py``).
+customers and 100,000-row sheets (``benchmarks/_import_measures.py``). The bank figure
+(``--only bank``): ``suggest`` for a 5,000-line statement over a copy of the book with 100,000
+open invoices (``benchmarks/_bank_measures.py``).
 Results: a table on stdout, ``benchmarks/.cache/results.json`` and the ``--json`` path.
 """
 
@@ -32,7 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from _report import make_import_rows, make_rows, print_table
+from _bank_measures import run_bank
+from _report import make_bank_rows, make_import_rows, make_rows, print_table
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -317,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the book again")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--quick", action="store_true", help="1,000 customers / 50,000 invoices")
-    parser.add_argument("--only", choices=("import",), help="run only these figures")
+    parser.add_argument("--only", choices=("import", "bank"), help="run only these figures")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows per import sheet")
     opts = parser.parse_args(argv)
     customers, invoices = QUICK if opts.quick else (opts.customers, opts.invoices)
@@ -327,13 +330,21 @@ def main(argv: list[str] | None = None) -> int:
         db, meta = None, {}
         raw, rss = measure_imports(opts.import_rows, opts.rebuild)
         rows = make_import_rows(raw, rss)
+    elif opts.only == "bank":
+        source, _ = ensure_book(customers, invoices, False)
+        db, meta = None, {}
+        raw, rss = run_bank(run_child, CACHE, source, opts.rebuild)
+        rows = make_bank_rows(raw, rss)
     else:
         db, meta = ensure_book(customers, invoices, opts.rebuild)
         load_before = list(os.getloadavg())
         raw, rss = measure_all(db)
         import_raw, import_rss = measure_imports(opts.import_rows, False)
-        rows = make_rows(meta, raw, rss) + make_import_rows(import_raw, import_rss)
+        bank_raw, bank_rss = run_bank(run_child, CACHE, db, False)
+        rows = make_rows(meta, raw, rss) + make_bank_rows(bank_raw, bank_rss)
+        rows += make_import_rows(import_raw, import_rss)
         raw.update(import_raw)
+        raw.update(bank_raw)
     print()
     table = print_table(rows)
     for r in rows:

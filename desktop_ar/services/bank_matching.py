@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import String, and_, case, exists, func, select, type_coerce
+from sqlalchemy import Result, Select, String, and_, case, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desktop_ar.db.models import BankLine, BankMatch, BankStatement, Invoice, Payment, ScheduleLine
@@ -70,6 +71,24 @@ def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _days() -> Callable[[object], date]:
+    """:func:`_day` remembering each text it parsed (open items share a few hundred dates)."""
+    seen: dict[object, date] = {}
+
+    def day(value: object) -> date:
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = _day(value)
+        return found
+
+    return day
+
+
+def _rows(s: Session, query: Select[Any]) -> Result[Any]:
+    """Plain Core rows of a column query (no ORM loading), on the session's connection."""
+    return s.connection().execute(query)
+
+
 def statement_line(line: BankLine) -> StatementLine:
     """The matcher's view of a stored line."""
     reference = " ".join(r for r in (line.reference, line.end_to_end_id) if r)
@@ -96,20 +115,21 @@ def _customers(s: Session) -> dict[int, Customer]:
         )
         .distinct()
     )
-    for cid, payer, account in s.execute(seen):
+    for cid, payer, account in _rows(s, seen):
         names, accounts = known[cid]
         if payer and len(names) < _MAX_KNOWN:
             names[payer] = None
         if account and len(accounts) < _MAX_KNOWN:
             accounts[account] = None
-    rows = s.execute(
+    rows = _rows(
+        s,
         select(
             CustomerRow.id,
             CustomerRow.code,
             CustomerRow.name,
             CustomerRow.short_name,
             CustomerRow.pinyin_full,
-        )
+        ),
     )
     out = {}
     for cid, code, name, short, pinyin in rows:
@@ -138,7 +158,7 @@ def _discounts(s: Session, currency: str, first: date) -> dict[int, EarlyDiscoun
     )
     return {
         iid: EarlyDiscount(Money(int(amount), currency), until)
-        for iid, amount, until in s.execute(query)
+        for iid, amount, until in _rows(s, query)
     }
 
 
@@ -152,11 +172,10 @@ def _invoices(s: Session, currency: str, first: date) -> list[OpenInvoice]:
         type_coerce(Invoice.due_date, String),
         Invoice.fapiao_number,
     ).where(Invoice.open_minor > 0, Invoice.currency == currency, Invoice.status != "void")
+    day, money, discount = _days(), Money.trusted, discounts.get
     return [
-        OpenInvoice(
-            iid, number, cid, Money(open_minor, currency), _day(due), discounts.get(iid), fapiao
-        )
-        for iid, number, cid, open_minor, due, fapiao in s.execute(query)
+        OpenInvoice(iid, number, cid, money(open_minor, currency), day(due), discount(iid), fapiao)
+        for iid, number, cid, open_minor, due, fapiao in _rows(s, query)
     ]
 
 
@@ -182,12 +201,13 @@ def _payments(
         ),
         ~matched,
     )
+    day, money, who = _days(), Money.trusted, customers.get
     out = []
-    for pid, number, cid, minor, when, ref, payer, account in s.execute(query):
-        c = customers.get(cid) if cid is not None else None
+    for pid, number, cid, minor, when, ref, payer, account in _rows(s, query):
+        c = who(cid) if cid is not None else None
         out.append(
             RecordedPayment(
-                pid, number, cid, Money(minor, currency), _day(when),
+                pid, number, cid, money(minor, currency), day(when),
                 c.code if c else "", c.name if c else "", ref, payer, account,
             )
         )  # fmt: skip
@@ -257,11 +277,21 @@ def suggest_in(
     credits = [line for line in lines if line.amount_minor > 0]
     if not credits:
         return out
+    # Paused throughout: with the book's open items alive, each full collection would walk
+    # them all again (about half a second over 100,000 invoices). They are acyclic, so
+    # reference counting frees them when ``_match_into`` returns, before the collector resumes.
+    with _collector_paused():
+        _match_into(out, s, statement.currency, credits)
+    return out
+
+
+def _match_into(
+    out: dict[int, list[CandidateView]], s: Session, currency: str, credits: list[BankLine]
+) -> None:
     dates = [d for line in credits for d in (line.booking_date, line.value_date) if d]
-    matcher, customers = build_matcher(s, statement.currency, min(dates), max(dates))
+    matcher, customers = build_matcher(s, currency, min(dates), max(dates))
     for result in matcher.match_all(statement_line(line) for line in credits):
         out[result.line_id] = [candidate_view(c, customers) for c in result.candidates]
-    return out
 
 
 def suggest(

@@ -43,10 +43,25 @@ class AmountIndex:
         if table is None or tolerance <= 0:
             return []
         minors, keys = table
-        lo = bisect_left(minors, amount.minor - tolerance)
-        hi = bisect_right(minors, amount.minor + tolerance)
-        found = [(keys[i], amount.minor - minors[i]) for i in range(lo, hi)]
-        found = [(k, d) for k, d in found if d != 0]
+        target = amount.minor
+        lo = bisect_left(minors, target - tolerance)
+        hi = bisect_right(minors, target + tolerance)
+        # Walk outwards from the amount itself (left out), a whole distance at a time, until
+        # ``limit`` are found: the nearest come first without sorting the whole window.
+        below = bisect_left(minors, target, lo, hi) - 1
+        above = bisect_right(minors, target, below + 1, hi)
+        found: list[tuple[int, int]] = []
+        while len(found) < limit and (below >= lo or above < hi):
+            step = min(
+                target - minors[below] if below >= lo else tolerance + 1,
+                minors[above] - target if above < hi else tolerance + 1,
+            )
+            while below >= lo and target - minors[below] == step:
+                found.append((keys[below], step))
+                below -= 1
+            while above < hi and minors[above] - target == step:
+                found.append((keys[above], -step))
+                above += 1
         found.sort(key=lambda kd: (abs(kd[1]), kd[0]))
         return found[:limit]
 

@@ -40,6 +40,23 @@ def test_near_excludes_equal_and_sorts_by_distance() -> None:
     assert INDEX.near(Money(1, "JPY"), 100) == []
 
 
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["CNY", "USD"])), max_size=40),
+    st.integers(-5, 45),
+    st.integers(1, 15),
+    st.integers(1, 8),
+)
+def test_near_is_the_nearest_of_the_whole_window(
+    rows: list[tuple[int, str]], minor: int, tolerance: int, limit: int
+) -> None:
+    index = AmountIndex((k, Money(m, c)) for k, (m, c) in enumerate(rows))
+    every = [(k, minor - m) for k, (m, c) in enumerate(rows) if c == "CNY" and m != minor]
+    window = sorted(
+        ((k, d) for k, d in every if abs(d) <= tolerance), key=lambda kd: (abs(kd[1]), kd[0])
+    )
+    assert index.near(cny(minor), tolerance, limit=limit) == window[:limit]
+
+
 def test_find_sums_small_cases() -> None:
     values = [250, 300, 1000, 50, 200]
     found = find_sums(values, 550, 0, max_count=4, limit=10)
