@@ -13,14 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from desktop_ar.db.models import ImportTemplate
 from desktop_ar.domain.errors import NotFound, UserFacingError
 from desktop_ar.io.bank import BankMapping
-from desktop_ar.io.excel.mapping import header_signature
-from desktop_ar.services import audit
 from desktop_ar.services.context import ServiceContext
+from desktop_ar.services.import_templates import find_template_row, store_template, template_rows
 from desktop_ar.services.permissions import require
 from desktop_ar.services.uow import reader, uow
 
@@ -33,7 +30,6 @@ __all__ = [
 ]
 
 BANK_TEMPLATE_KIND = "bank_lines"
-_NAME_MAX = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +72,6 @@ def _info(row: ImportTemplate) -> BankTemplateInfo:
     )
 
 
-def _clean(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise UserFacingError("invalid", field="template name", reason="enter a name")
-    if len(cleaned) > _NAME_MAX:
-        reason = f"at most {_NAME_MAX} characters"
-        raise UserFacingError("invalid", field="template name", reason=reason)
-    return cleaned
-
-
 def save_bank_template(
     ctx: ServiceContext,
     name: str,
@@ -112,9 +98,6 @@ def save_bank_template(
             without a date or an amount.
     """
     require(ctx, "reconcile")
-    cleaned = _clean(name)
-    if header_row is not None and header_row < 1:
-        raise UserFacingError("invalid", field="header row", reason="must be 1 or more")
     try:
         checked = BankMapping.from_dict(mapping.to_dict())
     except ValueError as exc:
@@ -122,44 +105,17 @@ def save_bank_template(
     if not (checked.has_date() and checked.has_amount()):
         reason = "choose a date column and an amount column (or debit and credit columns)"
         raise UserFacingError("invalid", field="mapping", reason=reason)
-    payload = mapping.to_dict()
-    now = ctx.clock.now()
     with uow(ctx) as s:
-        row = s.scalars(
-            select(ImportTemplate).where(
-                ImportTemplate.kind == BANK_TEMPLATE_KIND, ImportTemplate.name == cleaned
-            )
-        ).one_or_none()
-        before = None
-        if row is None:
-            row = ImportTemplate(
-                name=cleaned, kind=BANK_TEMPLATE_KIND, created_at=now, created_by=ctx.user
-            )
-            s.add(row)
-        else:
-            before = {"mapping": json.loads(row.mapping_json), "header_row": row.header_row}
-        row.header_signature = header_signature(headers)
-        row.header_row = header_row
-        row.mapping_json = json.dumps(payload, ensure_ascii=False, sort_keys=True)
-        row.updated_at = now
-        s.flush()
-        after = {"name": cleaned, "kind": BANK_TEMPLATE_KIND, "mapping": payload}
-        after["header_row"] = header_row
-        audit.record(
-            s, ctx, "save_import_template", "import_template", row.id, before=before, after=after
-        )
-        return row.id
+        return store_template(
+            s, ctx, kind=BANK_TEMPLATE_KIND, name=name, payload=mapping.to_dict(),
+            headers=headers, header_row=header_row,
+        )  # fmt: skip
 
 
 def list_bank_templates(ctx: ServiceContext) -> list[BankTemplateInfo]:
     """The saved bank templates, by name."""
-    query = (
-        select(ImportTemplate)
-        .where(ImportTemplate.kind == BANK_TEMPLATE_KIND)
-        .order_by(ImportTemplate.name)
-    )
     with reader(ctx) as s:
-        return [_info(row) for row in s.scalars(query)]
+        return [_info(row) for row in template_rows(s, BANK_TEMPLATE_KIND)]
 
 
 def load_bank_template(ctx: ServiceContext, name: str) -> BankTemplateInfo:
@@ -168,13 +124,8 @@ def load_bank_template(ctx: ServiceContext, name: str) -> BankTemplateInfo:
     Raises:
         NotFound: there is no such template.
     """
-    cleaned = " ".join(name.split())
     with reader(ctx) as s:
-        row = s.scalars(
-            select(ImportTemplate).where(
-                ImportTemplate.kind == BANK_TEMPLATE_KIND, ImportTemplate.name == cleaned
-            )
-        ).one_or_none()
+        row = find_template_row(s, BANK_TEMPLATE_KIND, name)
         if row is None:
-            raise NotFound("bank import template", cleaned)
+            raise NotFound("bank import template", " ".join(name.split()))
         return _info(row)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desktop_ar.db.models import ImportTemplate
@@ -34,8 +33,14 @@ from desktop_ar.io.excel.ledger_columns import (
 )
 from desktop_ar.io.excel.mapping import header_signature
 from desktop_ar.io.excel.reader import Cell, SheetInfo, open_workbook
-from desktop_ar.services import audit
 from desktop_ar.services.context import ServiceContext
+from desktop_ar.services.import_templates import (
+    drop_template,
+    find_template_row,
+    matching_template_row,
+    store_template,
+    template_rows,
+)
 from desktop_ar.services.permissions import require
 from desktop_ar.services.uow import reader, uow
 
@@ -50,7 +55,6 @@ __all__ = [
     "save_ledger_template",
 ]
 
-_NAME_MAX = 100
 PREVIEW_ROWS = SCAN_ROWS
 
 
@@ -260,16 +264,6 @@ def _info(row: ImportTemplate) -> LedgerTemplate:
     )
 
 
-def _clean(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise UserFacingError("invalid", field="template name", reason="enter a name")
-    if len(cleaned) > _NAME_MAX:
-        reason = f"at most {_NAME_MAX} characters"
-        raise UserFacingError("invalid", field="template name", reason=reason)
-    return cleaned
-
-
 def save_ledger_template(
     ctx: ServiceContext,
     name: str,
@@ -294,41 +288,17 @@ def save_ledger_template(
         UserFacingError: an empty or too long name, a header row below 1.
     """
     require(ctx, "reconcile")
-    cleaned = _clean(name)
-    if header_row is not None and header_row < 1:
-        raise UserFacingError("invalid", field="header row", reason="must be 1 or more")
-    now = ctx.clock.now()
     with uow(ctx) as s:
-        row = s.scalars(
-            select(ImportTemplate).where(
-                ImportTemplate.kind == LEDGER_KIND, ImportTemplate.name == cleaned
-            )
-        ).one_or_none()
-        before = None
-        if row is None:
-            row = ImportTemplate(
-                name=cleaned, kind=LEDGER_KIND, created_at=now, created_by=ctx.user
-            )
-            s.add(row)
-        else:
-            before = {"mapping": json.loads(row.mapping_json), "header_row": row.header_row}
-        row.header_signature = header_signature(headers)
-        row.header_row = header_row
-        row.mapping_json = json.dumps(mapping.to_dict(), ensure_ascii=False, sort_keys=True)
-        row.updated_at = now
-        s.flush()
-        after = {"name": cleaned, "kind": LEDGER_KIND, "mapping": mapping.to_dict()}
-        after["header_row"] = header_row
-        audit.record(s, ctx, "save_import_template", "import_template", row.id, before=before,
-                     after=after)  # fmt: skip
-        return row.id
+        return store_template(
+            s, ctx, kind=LEDGER_KIND, name=name, payload=mapping.to_dict(), headers=headers,
+            header_row=header_row,
+        )  # fmt: skip
 
 
 def list_ledger_templates(ctx: ServiceContext) -> list[LedgerTemplate]:
     """The saved customer-ledger templates, by name."""
-    query = select(ImportTemplate).where(ImportTemplate.kind == LEDGER_KIND)
     with reader(ctx) as s:
-        return [_info(row) for row in s.scalars(query.order_by(ImportTemplate.name))]
+        return [_info(row) for row in template_rows(s, LEDGER_KIND)]
 
 
 def load_ledger_template(ctx: ServiceContext, name: str) -> LedgerTemplate:
@@ -337,28 +307,15 @@ def load_ledger_template(ctx: ServiceContext, name: str) -> LedgerTemplate:
     Raises:
         NotFound: there is no such template.
     """
-    cleaned = " ".join(name.split())
     with reader(ctx) as s:
-        row = s.scalars(
-            select(ImportTemplate).where(
-                ImportTemplate.kind == LEDGER_KIND, ImportTemplate.name == cleaned
-            )
-        ).one_or_none()
+        row = find_template_row(s, LEDGER_KIND, name)
         if row is None:
-            raise NotFound("customer ledger template", cleaned)
+            raise NotFound("customer ledger template", " ".join(name.split()))
         return _info(row)
 
 
 def _matching(session: Session, headers: Sequence[object]) -> LedgerTemplate | None:
-    row = session.scalars(
-        select(ImportTemplate)
-        .where(
-            ImportTemplate.kind == LEDGER_KIND,
-            ImportTemplate.header_signature == header_signature(headers),
-        )
-        .order_by(ImportTemplate.updated_at.desc(), ImportTemplate.id.desc())
-        .limit(1)
-    ).one_or_none()
+    row = matching_template_row(session, LEDGER_KIND, headers)
     return None if row is None else _info(row)
 
 
@@ -370,8 +327,8 @@ def delete_ledger_template(ctx: ServiceContext, name: str) -> None:
         NotFound: there is no such template.
     """
     require(ctx, "reconcile")
-    info = load_ledger_template(ctx, name)
     with uow(ctx) as s:
-        s.execute(delete(ImportTemplate).where(ImportTemplate.id == info.id))
-        before = {"name": info.name, "kind": LEDGER_KIND, "mapping": info.mapping.to_dict()}
-        audit.record(s, ctx, "delete_import_template", "import_template", info.id, before=before)
+        row = find_template_row(s, LEDGER_KIND, name)
+        if row is None:
+            raise NotFound("customer ledger template", " ".join(name.split()))
+        drop_template(s, ctx, row)

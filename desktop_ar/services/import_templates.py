@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -26,11 +27,17 @@ from desktop_ar.services.uow import reader, uow
 
 __all__ = [
     "TemplateInfo",
+    "clean_template_name",
     "delete_template",
+    "drop_template",
+    "find_template_row",
     "list_templates",
     "load_template",
     "matching_template",
+    "matching_template_row",
     "save_template",
+    "store_template",
+    "template_rows",
 ]
 
 _NAME_MAX = 100
@@ -74,9 +81,12 @@ def _info(row: ImportTemplate) -> TemplateInfo:
     )
 
 
-def _check(kind: str, name: str) -> str:
-    if kind not in KINDS:
-        raise UserFacingError("invalid", field="kind", reason=f"unknown import kind {kind!r}")
+def clean_template_name(name: str) -> str:
+    """A template name with its spaces collapsed.
+
+    Raises:
+        UserFacingError: an empty name or one longer than 100 characters.
+    """
     cleaned = " ".join(name.split())
     if not cleaned:
         raise UserFacingError("invalid", field="template name", reason="enter a name")
@@ -84,6 +94,94 @@ def _check(kind: str, name: str) -> str:
         reason = f"at most {_NAME_MAX} characters"
         raise UserFacingError("invalid", field="template name", reason=reason)
     return cleaned
+
+
+def find_template_row(session: Session, kind: str, name: str) -> ImportTemplate | None:
+    """The stored template of ``kind`` called ``name`` (spaces collapsed), if any."""
+    cleaned = " ".join(name.split())
+    query = select(ImportTemplate).where(
+        ImportTemplate.kind == kind, ImportTemplate.name == cleaned
+    )
+    return session.scalars(query).one_or_none()
+
+
+def template_rows(session: Session, kind: str) -> list[ImportTemplate]:
+    """The stored templates of ``kind``, by name."""
+    query = select(ImportTemplate).where(ImportTemplate.kind == kind)
+    return list(session.scalars(query.order_by(ImportTemplate.name)))
+
+
+def matching_template_row(
+    session: Session, kind: str, headers: Sequence[object]
+) -> ImportTemplate | None:
+    """The most recently saved template of ``kind`` made for this same header row, if any."""
+    return session.scalars(
+        select(ImportTemplate)
+        .where(
+            ImportTemplate.kind == kind,
+            ImportTemplate.header_signature == header_signature(headers),
+        )
+        .order_by(ImportTemplate.updated_at.desc(), ImportTemplate.id.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def store_template(
+    session: Session,
+    ctx: ServiceContext,
+    *,
+    kind: str,
+    name: str,
+    payload: dict[str, Any],
+    headers: Sequence[object],
+    header_row: int | None,
+) -> int:
+    """Save (or replace) a template of any kind in the caller's transaction, audited.
+
+    Args:
+        session: the open write transaction.
+        ctx: the service context (the caller checks the permission).
+        kind: the template kind (an import kind, ``bank_lines`` or ``customer_ledger``).
+        name: the template name (cleaned with :func:`clean_template_name`).
+        payload: the mapping as JSON-ready data.
+        headers: the header row it was made for (its signature is stored).
+        header_row: the 1-based header row, or ``None`` to find it each time.
+
+    Returns:
+        The template id.
+
+    Raises:
+        UserFacingError: a bad name or a header row below 1.
+    """
+    cleaned = clean_template_name(name)
+    if header_row is not None and header_row < 1:
+        raise UserFacingError("invalid", field="header row", reason="must be 1 or more")
+    now = ctx.clock.now()
+    row = find_template_row(session, kind, cleaned)
+    before = None
+    if row is None:
+        row = ImportTemplate(name=cleaned, kind=kind, created_at=now, created_by=ctx.user)
+        session.add(row)
+    else:
+        before = {"mapping": json.loads(row.mapping_json), "header_row": row.header_row}
+    row.header_signature = header_signature(headers)
+    row.header_row = header_row
+    row.mapping_json = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    row.updated_at = now
+    session.flush()
+    after = {"name": cleaned, "kind": kind, "mapping": payload, "header_row": header_row}
+    audit.record(session, ctx, "save_import_template", "import_template", row.id, before=before,
+                 after=after)  # fmt: skip
+    return row.id
+
+
+def drop_template(session: Session, ctx: ServiceContext, row: ImportTemplate) -> None:
+    """Delete a stored template in the caller's transaction, audited."""
+    before = {"name": row.name, "kind": row.kind, "mapping": json.loads(row.mapping_json)}
+    template_id = row.id
+    session.execute(delete(ImportTemplate).where(ImportTemplate.id == template_id))
+    audit.record(session, ctx, "delete_import_template", "import_template", template_id,
+                 before=before)  # fmt: skip
 
 
 def save_template(
@@ -111,36 +209,14 @@ def save_template(
         UserFacingError: an empty or too long name, or an unknown kind.
     """
     require(ctx, "import_data")
-    cleaned = _check(mapping.kind, name)
-    if header_row is not None and header_row < 1:
-        raise UserFacingError("invalid", field="header row", reason="must be 1 or more")
-    now = ctx.clock.now()
-    payload = json.dumps(mapping.to_dict(), ensure_ascii=False, sort_keys=True)
-    signature = header_signature(headers)
+    if mapping.kind not in KINDS:
+        reason = f"unknown import kind {mapping.kind!r}"
+        raise UserFacingError("invalid", field="kind", reason=reason)
     with uow(ctx) as s:
-        row = s.scalars(
-            select(ImportTemplate).where(
-                ImportTemplate.kind == mapping.kind, ImportTemplate.name == cleaned
-            )
-        ).one_or_none()
-        before = None
-        if row is None:
-            row = ImportTemplate(
-                name=cleaned, kind=mapping.kind, created_at=now, created_by=ctx.user
-            )
-            s.add(row)
-        else:
-            before = {"mapping": json.loads(row.mapping_json), "header_row": row.header_row}
-        row.header_signature = signature
-        row.header_row = header_row
-        row.mapping_json = payload
-        row.updated_at = now
-        s.flush()
-        after = {"name": cleaned, "kind": mapping.kind, "mapping": mapping.to_dict()}
-        after["header_row"] = header_row
-        audit.record(s, ctx, "save_import_template", "import_template", row.id, before=before,
-                     after=after)  # fmt: skip
-        return row.id
+        return store_template(
+            s, ctx, kind=mapping.kind, name=name, payload=mapping.to_dict(), headers=headers,
+            header_row=header_row,
+        )  # fmt: skip
 
 
 def list_templates(ctx: ServiceContext, kind: str | None = None) -> list[TemplateInfo]:
@@ -160,15 +236,10 @@ def load_template(ctx: ServiceContext, kind: str, name: str) -> TemplateInfo:
     Raises:
         NotFound: there is no such template.
     """
-    cleaned = " ".join(name.split())
     with reader(ctx) as s:
-        row = s.scalars(
-            select(ImportTemplate).where(
-                ImportTemplate.kind == kind, ImportTemplate.name == cleaned
-            )
-        ).one_or_none()
+        row = find_template_row(s, kind, name)
         if row is None:
-            raise NotFound(f"{kind} import template", cleaned)
+            raise NotFound(f"{kind} import template", " ".join(name.split()))
         return _info(row)
 
 
@@ -176,15 +247,7 @@ def matching_template(
     session: Session, kind: str, headers: Sequence[object]
 ) -> TemplateInfo | None:
     """The most recently saved template of ``kind`` made for this same header row, if any."""
-    row = session.scalars(
-        select(ImportTemplate)
-        .where(
-            ImportTemplate.kind == kind,
-            ImportTemplate.header_signature == header_signature(headers),
-        )
-        .order_by(ImportTemplate.updated_at.desc(), ImportTemplate.id.desc())
-        .limit(1)
-    ).one_or_none()
+    row = matching_template_row(session, kind, headers)
     return None if row is None else _info(row)
 
 
@@ -196,8 +259,8 @@ def delete_template(ctx: ServiceContext, kind: str, name: str) -> None:
         NotFound: there is no such template.
     """
     require(ctx, "import_data")
-    info = load_template(ctx, kind, name)
     with uow(ctx) as s:
-        s.execute(delete(ImportTemplate).where(ImportTemplate.id == info.id))
-        before = {"name": info.name, "kind": kind, "mapping": info.mapping.to_dict()}
-        audit.record(s, ctx, "delete_import_template", "import_template", info.id, before=before)
+        row = find_template_row(s, kind, name)
+        if row is None:
+            raise NotFound(f"{kind} import template", " ".join(name.split()))
+        drop_template(s, ctx, row)
