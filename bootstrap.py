@@ -31,6 +31,7 @@ APT_PACKAGES = (
     "libdbus-1-3",
     "libglib2.0-0",
     "fonts-noto-cjk",
+    "fonts-wqy-microhei",  # TrueType CJK: reportlab cannot embed Noto CJK's CFF outlines
     "poppler-utils",
 )
 

@@ -25,6 +25,7 @@ from desktop_ar.cli.args import iso_date, positive_int
 from desktop_ar.cli.bank_command import add_bank_command
 from desktop_ar.cli.export_command import add_export_command, run_export, statement_options
 from desktop_ar.cli.import_command import add_import_command, run_import
+from desktop_ar.cli.pdf_command import add_pdf_command
 from desktop_ar.cli.reconcile_command import add_reconcile_commands
 from desktop_ar.domain.errors import Cancelled, DomainError
 
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_command(sub, common, cmd_import)
     add_reconcile_commands(sub, common, cmd_statement_of_account, cmd_reconcile_customer)
     add_bank_command(sub, common, lambda a: _book(resolve_target(a)))
+    add_pdf_command(sub, common, lambda a: _book(resolve_target(a)))
 
     p = sub.add_parser("check", parents=common, help="check the database and its balances")
     p.set_defaults(func=cmd_check)
