@@ -266,26 +266,31 @@ class ImportFlow:
         self._mapped_for = self._mapping_key()
         self._forget_plan()
 
+    def fields(self) -> tuple[FieldSpec, ...]:
+        """The fields the columns step offers, in order (subclasses offer their own)."""
+        return tuple(KINDS.get(self.kind, ())) if self.kind is not None else ()
+
     def field_rows(self) -> list[FieldRow]:
-        """The fields of the kind in order, with their columns."""
-        if self.kind is None:
-            return []
-        mapping = self.mapping or Mapping(self.kind)
-        missing = set(mapping.missing_required) if self.mapping is not None else set()
+        """The fields in order, with their columns."""
+        mapping = self.mapping
+        columns = mapping.columns if mapping is not None else {}
+        missing = set(mapping.missing_required) if mapping is not None else set()
         rows = []
-        for spec in KINDS.get(self.kind, ()):
-            column = mapping.columns.get(spec.key)
-            confidence = mapping.confidence.get(spec.key, 1.0) if column is not None else None
+        for spec in self.fields():
+            column = columns.get(spec.key)
+            confidence = None
+            if mapping is not None and column is not None:
+                confidence = mapping.confidence.get(spec.key, 1.0)
             by_user = spec.key in self.user_set and column is not None
             rows.append(FieldRow(spec, column, confidence, by_user, spec.key in missing))
         return rows
 
     def missing_required(self) -> list[FieldSpec]:
         """Required fields (or groups such as amount/net) without a column."""
-        if self.kind is None or self.mapping is None:
+        if self.mapping is None:
             return []
         keys = set(self.mapping.missing_required)
-        return [s for s in KINDS.get(self.kind, ()) if s.key in keys]
+        return [s for s in self.fields() if s.key in keys]
 
     # ---- plan and result -----------------------------------------------------------------------
 

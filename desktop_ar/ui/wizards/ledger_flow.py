@@ -23,7 +23,6 @@ from desktop_ar.io.excel.ledger_mapping import (
 )
 from desktop_ar.io.excel.mapping import header_signature
 from desktop_ar.services.import_reading import SheetPreview
-from desktop_ar.ui.wizards.import_cells import FieldRow
 from desktop_ar.ui.wizards.import_flow import ImportFlow, Step
 
 if TYPE_CHECKING:
@@ -110,25 +109,8 @@ class LedgerFlow(ImportFlow):
             self.their_side = info.mapping.their_side
         self._mapped(set())
 
-    def field_rows(self) -> list[FieldRow]:
-        mapping = self.mapping
-        columns = mapping.columns if mapping is not None else {}
-        missing = set(mapping.missing_required) if mapping is not None else set()
-        rows = []
-        for spec in LEDGER_FIELDS:
-            column = columns.get(spec.key)
-            confidence = None
-            if mapping is not None and column is not None:
-                confidence = mapping.confidence.get(spec.key, 1.0)
-            by_user = spec.key in self.user_set and column is not None
-            rows.append(FieldRow(spec, column, confidence, by_user, spec.key in missing))
-        return rows
-
-    def missing_required(self) -> list[FieldSpec]:
-        if self.mapping is None:
-            return []
-        keys = set(self.mapping.missing_required)
-        return [s for s in LEDGER_FIELDS if s.key in keys]
+    def fields(self) -> tuple[FieldSpec, ...]:
+        return tuple(LEDGER_FIELDS)
 
     def template_mapping(self) -> Any:
         """The mapping to save as a template, with the side chosen (``auto`` decides each time)."""
