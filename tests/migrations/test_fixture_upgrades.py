@@ -44,6 +44,13 @@ BUSINESS_TABLES = (
     "import_rows",
     # revision 0004
     "import_templates",
+    # revision 0005
+    "bank_statements",
+    "bank_lines",
+    "bank_matches",
+    "customer_reconciliations",
+    "reconciliation_items",
+    "balance_confirmations",
 )
 
 

@@ -10,6 +10,7 @@ from desktop_ar.db.models.activity import (
 )
 from desktop_ar.db.models.audit import AuditEntry
 from desktop_ar.db.models.customers import Contact, Customer
+from desktop_ar.db.models.dunning import DunningLevel, DunningTemplate
 from desktop_ar.db.models.imports import ImportBatch, ImportRow, ImportTemplate
 from desktop_ar.db.models.invoices import CreditNote, Invoice, InvoiceLine, ScheduleLine
 from desktop_ar.db.models.orders import Order, OrderInstalment, OrderLine
@@ -38,6 +39,8 @@ __all__ = [
     "Customer",
     "CustomerReconciliation",
     "Dispute",
+    "DunningLevel",
+    "DunningTemplate",
     "ExceptionNote",
     "ImportBatch",
     "ImportRow",

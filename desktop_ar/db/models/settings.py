@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import CheckConstraint, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop_ar.db.base import TABLE_ARGS, Base
@@ -50,6 +50,15 @@ class CompanySettings(Base):
         CheckConstraint("late_payment_days >= 0", name="late_days"),
         default=1,
         server_default="1",
+    )
+    # Printed documents (revision 0006): the letterhead's logo (PNG or JPEG bytes, None for
+    # none) and the default paper size.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    paper: Mapped[str] = mapped_column(
+        String(6),
+        CheckConstraint("paper IN ('A4', 'Letter')", name="paper"),
+        default="A4",
+        server_default="A4",
     )
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
