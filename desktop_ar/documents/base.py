@@ -37,6 +37,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     Flowable,
     Image,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -53,8 +54,10 @@ __all__ = [
     "LANGS",
     "PAPERS",
     "CompanyInfo",
+    "Document",
     "Styles",
     "amount",
+    "build_documents",
     "build_pdf",
     "cjk_font",
     "esc",
@@ -96,7 +99,7 @@ class CompanyInfo:
     phone: str = ""
     email: str = ""
     bank_details: str = ""
-    logo: Path | None = None
+    logo: bytes | None = None  # PNG or JPEG
 
 
 def _font_error(tried: Sequence[str]) -> UserFacingError:
@@ -224,8 +227,8 @@ def letterhead(company: CompanyInfo, st: Styles, lang: str) -> list[Flowable]:
         lines.append(" · ".join(bits))
     text: list[Flowable] = [para(name, st.company)]
     text += [para(x, st.small) for x in lines]
-    if company.logo is not None and Path(company.logo).is_file():
-        logo = Image(str(company.logo))
+    if company.logo:
+        logo = Image(io.BytesIO(company.logo))
         scale = min(1.0, (18 * mm) / max(logo.imageHeight, 1), (45 * mm) / max(logo.imageWidth, 1))
         logo.drawWidth, logo.drawHeight = logo.imageWidth * scale, logo.imageHeight * scale
         head: Flowable = Table([[text, logo]], colWidths=["*", 50 * mm])
@@ -267,7 +270,12 @@ def table(
 
 
 class _NumberedCanvas(rl_canvas.Canvas):
-    """A canvas that holds every page back to write "Page X of Y" once Y is known."""
+    """A canvas that holds every page back to write "Page X of Y" once Y is known.
+
+    In a combined file (:func:`build_documents`) each document counts its own pages: the
+    :class:`_DocStart` marker at a document's start sets ``_doc_index`` and ``_doc_lang``,
+    which every page's saved state carries.
+    """
 
     lang = "en"
 
@@ -275,25 +283,62 @@ class _NumberedCanvas(rl_canvas.Canvas):
         kwargs.setdefault("initialFontName", FONT_NAME)  # no unembedded Helvetica reference
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._doc_index = 0
+        self._doc_lang = self.lang
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
+        totals: dict[int, int] = {}
         for state in self._pages:
+            totals[state["_doc_index"]] = totals.get(state["_doc_index"], 0) + 1
+        seen: dict[int, int] = {}
+        for state in self._pages:
+            doc = state["_doc_index"]
+            seen[doc] = seen.get(doc, 0) + 1
             self.__dict__.update(state)
-            self._footer(total)
+            self._footer(seen[doc], totals[doc], state["_doc_lang"])
             super().showPage()
         super().save()
 
-    def _footer(self, total: int) -> None:
+    def _footer(self, page: int, total: int, lang: str) -> None:
         width, _ = self._pagesize
         self.setFont(FONT_NAME, 7.5)
         self.setFillColor(_GREY)
-        text = _PAGE.get(self.lang, _PAGE["en"]).format(page=self._pageNumber, pages=total)
+        text = _PAGE.get(lang, _PAGE["en"]).format(page=page, pages=total)
         self.drawRightString(width - MARGIN, 10 * mm, text)
+
+
+class _DocStart(Flowable):
+    """A zero-size mark where a document of a combined file begins (page count, outline)."""
+
+    def __init__(self, index: int, lang: str, title: str) -> None:
+        super().__init__()
+        self.index, self.lang, self.title = index, lang, title
+        self.width = self.height = 0
+
+    def wrap(self, *_: Any) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canv: Any = self.canv
+        canv._doc_index = self.index
+        canv._doc_lang = self.lang
+        if self.title:
+            key = f"doc{self.index}"
+            canv.bookmarkPage(key)
+            canv.addOutlineEntry(self.title, key, level=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document of a combined file: its flowables, language and outline title."""
+
+    flowables: list[Flowable]
+    lang: str = "en"
+    title: str = ""
 
 
 def build_pdf(
@@ -344,3 +389,31 @@ def render_bytes(flowables: list[Flowable], **kwargs: Any) -> bytes:
     buf = io.BytesIO()
     build_pdf(buf, flowables, **kwargs)
     return buf.getvalue()
+
+
+def build_documents(
+    out: Path | BinaryIO,
+    documents: Sequence[Document],
+    *,
+    paper: str = "A4",
+    title: str = "",
+    author: str = "",
+) -> None:
+    """Several documents in one PDF, each on new pages with its own "Page X of Y" and language.
+
+    Each document gets an outline (bookmark) entry with its title.
+
+    Raises:
+        UserFacingError: no documents, an unknown paper size or language, or no CJK font.
+    """
+    if not documents:
+        raise UserFacingError("invalid", field="documents", reason="nothing to print")
+    flowables: list[Flowable] = []
+    for index, doc in enumerate(documents):
+        if doc.lang not in LANGS:
+            raise UserFacingError("invalid", field="lang", reason=f"{doc.lang!r} is not en or zh")
+        if index:
+            flowables.append(PageBreak())
+        flowables.append(_DocStart(index, doc.lang, doc.title))
+        flowables.extend(doc.flowables)
+    build_pdf(out, flowables, paper=paper, lang=documents[0].lang, title=title, author=author)

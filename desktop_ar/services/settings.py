@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,8 @@ class SettingsDTO:
     aging_basis: str
     writeoff_tolerance: Money
     language: str
+    paper: str = "A4"
+    logo: bytes | None = None
 
     @property
     def buckets(self) -> Buckets:
@@ -58,7 +61,10 @@ _EDITABLE = (
     "aging_basis",
     "writeoff_tolerance_minor",
     "language",
+    "paper",
 )
+PAPERS = ("A4", "Letter")
+LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _to_dto(row: CompanySettings) -> SettingsDTO:
@@ -76,6 +82,8 @@ def _to_dto(row: CompanySettings) -> SettingsDTO:
         aging_basis=row.aging_basis,
         writeoff_tolerance=Money(row.writeoff_tolerance_minor, row.base_currency),
         language=row.language,
+        paper=row.paper,
+        logo=row.logo,
     )
 
 
@@ -105,6 +113,8 @@ def update_settings(ctx: ServiceContext, **values: Any) -> tuple[SettingsDTO, Ch
         values["aging_buckets"] = ",".join(
             str(b) for b in Buckets.parse(values["aging_buckets"]).boundaries
         )
+    if values.get("paper", "A4") not in PAPERS:
+        raise UserFacingError("invalid", field="paper", reason="use 'A4' or 'Letter'")
     if values.get("aging_basis", "due") not in ("due", "invoice"):
         raise UserFacingError("invalid", field="aging_basis", reason="use 'due' or 'invoice'")
     with uow(ctx) as s:
@@ -133,3 +143,54 @@ def next_number(session: Session, sequence: str) -> str:
         .values(next_value=NumberSequence.next_value + 1)
     )
     return number
+
+
+def logo_kind(data: bytes) -> str:
+    """``png`` or ``jpeg`` from the file's first bytes.
+
+    Raises:
+        UserFacingError: empty, too large, or neither PNG nor JPEG.
+    """
+    if not data:
+        raise UserFacingError("invalid", field="logo", reason="the file is empty")
+    if len(data) > LOGO_MAX_BYTES:
+        reason = (
+            f"the logo is {len(data) // 1024} KB; use an image under {LOGO_MAX_BYTES // 1024} KB"
+        )
+        raise UserFacingError("invalid", field="logo", reason=reason)
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    raise UserFacingError("invalid", field="logo", reason="use a PNG or JPEG image")
+
+
+def set_logo(ctx: ServiceContext, data: bytes | None) -> tuple[SettingsDTO, Changes]:
+    """Set (PNG or JPEG bytes) or remove (None) the letterhead logo; admin only, audited.
+
+    The audit row records the image's size and SHA-256, not the image.
+
+    Raises:
+        PermissionDenied: not allowed to change settings.
+        UserFacingError: not a PNG or JPEG image, or too large (see :func:`logo_kind`).
+    """
+    require(ctx, "change_settings")
+    if data is not None:
+        logo_kind(data)
+
+    def brief(image: bytes | None) -> dict[str, Any] | None:
+        if image is None:
+            return None
+        return {"bytes": len(image), "sha256": hashlib.sha256(image).hexdigest()}
+
+    with uow(ctx) as s:
+        row = s.get(CompanySettings, 1)
+        if row is None:
+            raise NotFound("Company settings", 1)
+        before = {"logo": brief(row.logo)}
+        row.logo = data
+        audit.record(
+            s, ctx, "set_logo", "company_settings", 1, before=before, after={"logo": brief(data)}
+        )
+        s.flush()
+        return _to_dto(row), Changes(settings=True)

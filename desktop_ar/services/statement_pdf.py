@@ -14,35 +14,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from desktop_ar.documents.base import CompanyInfo
 from desktop_ar.documents.statement import render_statement
 from desktop_ar.domain.errors import UserFacingError
 from desktop_ar.services.context import ServiceContext
-from desktop_ar.services.settings import SettingsDTO, get_settings
+from desktop_ar.services.docs import company_info, document_language
+from desktop_ar.services.settings import get_settings
 from desktop_ar.services.statements import Statement, statement_of_account
 
 __all__ = ["company_info", "document_language", "write_statement_pdf"]
-
-
-def company_info(settings: SettingsDTO) -> CompanyInfo:
-    """The letterhead values of the company settings."""
-    return CompanyInfo(
-        name=settings.name,
-        name_en=settings.name_en,
-        address=settings.address,
-        tax_id=settings.tax_id,
-        phone=settings.phone,
-        email=settings.email,
-        bank_details=settings.bank_details,
-    )
-
-
-def document_language(customer_language: str, lang: str | None) -> str:
-    """``lang`` when given, else the customer's language (``zh``/``en``), else English."""
-    if lang is not None:
-        return lang
-    code = (customer_language or "").lower()[:2]
-    return code if code in {"en", "zh"} else "en"
 
 
 def _audit(ctx: ServiceContext, statement: Statement, lang: str, paper: str, path: Path) -> None:
