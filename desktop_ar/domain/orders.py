@@ -168,8 +168,10 @@ def part_amounts(
 ) -> LineAmounts:
     """Net and tax of invoicing ``quantity`` of a line that has ``line.invoiced`` billed.
 
-    The part that completes the line takes the rest of its net and tax (``already`` is what
-    the earlier parts came to), so the parts add up exactly to the line.
+    A part is the difference of the line's cumulative amounts after and before it (net and tax
+    each rounded on the running quantity), so parts are never negative and add up exactly to
+    the line whatever their sizes; the part that completes the line takes the rest of its net
+    and tax (``already`` is what the earlier parts came to).
 
     Raises:
         DomainError: ``invalid`` when the quantity is not positive or more than is left.
@@ -186,4 +188,6 @@ def part_amounts(
         if rest.net.minor < 0 or rest.tax.minor < 0:  # only with prices of a few fen
             raise _invalid("quantity", "the earlier parts already billed the whole line")
         return rest
-    return line_amounts(quantity, line.unit_price, line.tax_rate)
+    after = line_amounts(line.invoiced + quantity, line.unit_price, line.tax_rate)
+    before = line_amounts(line.invoiced, line.unit_price, line.tax_rate)
+    return LineAmounts(after.net - before.net, after.tax - before.tax)

@@ -182,3 +182,17 @@ def test_part_more_than_left_is_refused() -> None:
     line = OrderLine(Decimal(3), cny("1"), Decimal(0), cny("0"), invoiced=Decimal(2))
     with pytest.raises(DomainError):
         part_amounts(line, Decimal(2))
+
+
+def test_small_parts_of_a_cheap_line_never_overbill_tax() -> None:
+    # Four parts of 0.1 at 1.00 with 6% tax: each part alone rounds 0.6 fen of tax up to 1,
+    # which billed 3 fen of a 2-fen line before the last part (it was refused).
+    line = OrderLine(Decimal("0.4"), cny("1.00"), Decimal("0.06"), cny("0"))
+    billed = LineAmounts(Money.zero("CNY"), Money.zero("CNY"))
+    taxes = []
+    for k in range(4):
+        amounts = part_amounts(replace(line, invoiced=Decimal(k) / 10), Decimal("0.1"), billed)
+        billed = LineAmounts(billed.net + amounts.net, billed.tax + amounts.tax)
+        taxes.append(amounts.tax.minor)
+    assert taxes == [1, 0, 1, 0]
+    assert billed == line.amounts
