@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Duplicates", "norm_value", "problem"]
 
+_MEMO_SIZE = 50_000
+"""Distinct texts and dates whose comparable form a :class:`Duplicates` remembers."""
+
 
 def problem(loc: CellLocation, value: object, label: str, reason: str) -> CellError:
     """An ``invalid`` problem at ``loc`` naming the field and what to fix."""
@@ -63,6 +66,20 @@ class Duplicates:
         self.seen: dict[object, int] = {}
         self.counts: dict[object, int] = {}
         self.orders: dict[str, tuple[int, dict[str, object]]] = {}
+        self._memo: dict[object, str] = {}  # text or date → norm_value (a sheet repeats them)
+
+    def _norm(self, value: object) -> str:
+        """``norm_value(value)``, remembered for texts and dates (never equal to each other)."""
+        kind = type(value)
+        if kind is not str and kind is not date:
+            return norm_value(value)
+        memo = self._memo
+        text = memo.get(value)
+        if text is None:
+            text = norm_value(value)
+            if len(memo) < _MEMO_SIZE:
+                memo[value] = text
+        return text
 
     def key(self, values: dict[str, object]) -> tuple[str, object] | None:
         """The field that must be unique and its comparable value, if any."""
@@ -78,9 +95,10 @@ class Duplicates:
         values = record.values
         errors: list[CellError] = []
         if self.kind == "payments":
-            ident = tuple(
-                norm_value(values.get(k)) for k in ("date", "customer", "amount", "reference")
-            )
+            # Dates and customers repeat down a sheet; amounts and references rarely do.
+            norm, get = self._norm, values.get
+            ident = (norm(get("date")), norm(get("customer")))
+            ident += (norm_value(get("amount")), norm_value(get("reference")))
             n = self.counts[ident] = self.counts.get(ident, 0) + 1
             values["occurrence"] = n
             if n > 1:

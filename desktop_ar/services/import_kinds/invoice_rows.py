@@ -25,7 +25,9 @@ from desktop_ar.domain.money import Money
 from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.import_kinds.base import chunks, rows_in
 from desktop_ar.services.import_kinds.bulk_rows import RowWriter, audit_json
-from desktop_ar.services.invoicing import _INVOICE_AUDIT, InvoiceInput, _amounts, _invalid
+from desktop_ar.services.import_kinds.invoice_audit import INVOICE_KEYS as _INVOICE_KEYS
+from desktop_ar.services.import_kinds.invoice_audit import created_json
+from desktop_ar.services.invoicing import InvoiceInput, _amounts, _invalid
 from desktop_ar.services.ledger import user_errors
 from desktop_ar.services.progress import Progress
 from desktop_ar.services.settings import next_number
@@ -49,7 +51,8 @@ class _Book:
         self.customers: dict[int, tuple[str, str, str]] = {}  # id → (code, status, terms)
         self.orders: dict[int, tuple[str, int]] = {}  # id → (number, customer id)
         self.terms: dict[str, domain_terms.PaymentTerms | DomainError] = {}
-        self.due_dates: dict[tuple[domain_terms.PaymentTerms, date], date] = {}
+        self.specs: dict[str, str] = {}  # terms text → its canonical spec
+        self.due_dates: dict[tuple[str, date], date] = {}  # (spec, issue date) → due date
         self.zeros: dict[str, Money] = {}
         self.invoices = RowWriter(session, Invoice.__table__)  # type: ignore[arg-type]
         self.schedule = RowWriter(session, ScheduleLine.__table__)  # type: ignore[arg-type]
@@ -82,6 +85,13 @@ class _Book:
                 raise found
         return found
 
+    def spec_of(self, text: str) -> str:
+        """``parse_terms(text).spec``, remembered per text (errors as :meth:`parsed`)."""
+        spec = self.specs.get(text)
+        if spec is None:
+            spec = self.specs[text] = self.parsed(text).spec
+        return spec
+
     def schedule_of(
         self, data: InvoiceInput, spec: str, amount: Money, tax: Money
     ) -> list[domain_terms.ScheduleLine]:
@@ -97,7 +107,7 @@ class _Book:
             if schedule:
                 lines = domain_terms.custom_instalments(amount, list(schedule))
             else:
-                lines = self._by_terms(self.parsed(spec), data.issue_date, amount, tax)
+                lines = self._by_terms(spec, data.issue_date, amount, tax)
         return self._dated(data, [line for line in lines if line.amount.minor > 0])
 
     @staticmethod
@@ -109,16 +119,17 @@ class _Book:
         return lines
 
     def _by_terms(
-        self, terms: domain_terms.PaymentTerms, issued: date, amount: Money, tax: Money
+        self, spec: str, issued: date, amount: Money, tax: Money
     ) -> list[domain_terms.ScheduleLine]:
         """``build_schedule``; for one-part terms without a discount, from the due date alone.
 
         Such terms give one line of the whole amount, due on the part's due date (remembered
         per terms and issue date), without a discount.
         """
+        terms = self.parsed(spec)
         if len(terms.parts) != 1 or terms.discount is not None:
             return domain_terms.build_schedule(terms, issued, amount, tax)
-        key = (terms, issued)
+        key = (spec, issued)  # the text, not the terms: quicker to hash
         due = self.due_dates.get(key)
         if due is None:
             one = Money(1, amount.currency)
@@ -155,26 +166,6 @@ def _amounts_of(data: InvoiceInput) -> tuple[str, Money, Money, Decimal]:
     return _amounts(data)
 
 
-_INVOICE_KEYS = (
-    "number",
-    "order_id",
-    "customer_id",
-    "issue_date",
-    "due_date",
-    "currency",
-    "exchange_rate",
-    "payment_terms",
-    "net_minor",
-    "tax_minor",
-    "amount_minor",
-    "open_minor",
-    "status",
-    "fapiao_issued",
-    "fapiao_number",
-    "fapiao_date",
-    "notes",
-    "created_at",
-)
 _SCHEDULE_KEYS = (
     "invoice_id",
     "seq",
@@ -184,10 +175,7 @@ _SCHEDULE_KEYS = (
     "discount_until",
     "discount_minor",
 )
-_AUDITED = [(name, _INVOICE_KEYS.index(name)) for name in _INVOICE_AUDIT]
-_ISSUE_DATE, _DUE_DATE, _RATE, _FAPIAO_ISSUED, _FAPIAO_NUMBER, _FAPIAO_DATE = (
-    _INVOICE_KEYS.index(name) for name in ("issue_date", "due_date", "exchange_rate", *_FAPIAO)
-)
+_FAPIAO_ISSUED, _FAPIAO_NUMBER, _FAPIAO_DATE = (_INVOICE_KEYS.index(name) for name in _FAPIAO)
 _AUDIT_KEYS = ("at", "actor", "action", "entity", "entity_id", "before", "after")
 
 
@@ -202,7 +190,7 @@ def _invoice_row(
     code, status, customer_terms = book.customers[data.customer_id]
     if status != "active":
         raise _invalid("customer", f"{code} is inactive")
-    spec = book.parsed(data.payment_terms or customer_terms).spec
+    spec = book.spec_of(data.payment_terms or customer_terms)
     lines = book.schedule_of(data, spec, amount, tax)
     if data.order_id is not None:
         if data.order_id not in book.orders:
@@ -262,30 +250,20 @@ def _fapiao_audit(ctx: ServiceContext, invoice_id: int, number: str, on: date | 
     return _audit_row(ctx, "set_fapiao", invoice_id, before=before, after=after)
 
 
-def _created(row: tuple[Any, ...], lines: list[domain_terms.ScheduleLine]) -> dict[str, Any]:
-    """The ``after`` of a ``create_invoice`` audit row: ``_INVOICE_AUDIT`` and the schedule."""
-    after = {name: row[i] for name, i in _AUDITED}
-    after.update(
-        issue_date=row[_ISSUE_DATE].isoformat(),
-        due_date=row[_DUE_DATE].isoformat(),
-        exchange_rate=str(row[_RATE]),
-        schedule=[(ln.due_date.isoformat(), ln.amount.amount_str()) for ln in lines],
-    )
-    return after
-
-
 def _children(
     ctx: ServiceContext, ids: Sequence[int], checked: Sequence[tuple[tuple[Any, ...], Any]]
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The schedule lines and audit rows of new invoices (values of their ``_KEYS``)."""
     schedule: list[tuple[Any, ...]] = []
     audits: list[tuple[Any, ...]] = []
+    user, clock, created = ctx.user, ctx.clock, created_json
     for invoice_id, (row, lines) in zip(ids, checked, strict=True):
         for seq, line in enumerate(lines, start=1):
             minor = line.amount.minor
             due, until, discount = line.due_date, line.discount_until, line.discount.minor
             schedule.append((invoice_id, seq, due, minor, minor, until, discount))
-        audits.append(_audit_row(ctx, "create_invoice", invoice_id, after=_created(row, lines)))
+        after = created(row, lines)  # ``_audit_row`` without the encoding of a dict
+        audits.append((clock.now(), user, "create_invoice", "invoice", str(invoice_id), "", after))
         if row[_FAPIAO_ISSUED]:
             audits.append(_fapiao_audit(ctx, invoice_id, row[_FAPIAO_NUMBER], row[_FAPIAO_DATE]))
     return schedule, audits

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 _SEPARATOR = re.compile(r"[-_/.\s]")  # as in domain.allocation
+_squeezed = lru_cache(maxsize=1024)(normalise_number)
+"""``normalise_number`` remembered: a receipt's text is looked at twice (allocation, facts)."""
 _DIGITS = "0123456789"
 
 _INVOICE_COLUMNS = (
@@ -90,6 +93,9 @@ class CustomerBook:
     lines: list[OpenLine] = field(default_factory=list)  # in ``OpenLine.order``
     head: int = 0  # every line before this one is paid
     open_total: int = 0  # SUM(open_minor) of the invoices with something open
+    # norm → the invoice, or a tuple of them by id when several share it (for ``named``).
+    norms: dict[str, OpenInvoice | tuple[OpenInvoice, ...]] | None = None
+    lengths: tuple[int, ...] = ()  # the lengths of the keys of ``norms``
 
     def oldest_items(self, amount_minor: int) -> list[OpenItem]:
         """The oldest undisputed open items until they cover ``amount_minor`` (or all of them).
@@ -117,18 +123,40 @@ class CustomerBook:
         Exactly the ones ``find_invoice_numbers`` would look at further (its normalized
         number is in the normalized text); the others it skips.
         """
-        squeezed = normalise_number(text)
-        return [
-            inv
-            for _, inv in sorted(self.invoices.items())
-            if inv.norm
-            and inv.norm in squeezed
-            and (not open_invoices or (inv.open_minor > 0 and inv.status != "void"))
-        ]
+        norms = self.norms
+        if norms is None:  # made again after ``OpenLedger.load`` adds invoices
+            norms = self.norms = {}
+            for _, inv in sorted(self.invoices.items()):
+                if inv.norm:
+                    same = norms.get(inv.norm)
+                    norms[inv.norm] = inv if same is None else (*_many(same), inv)
+            self.lengths = tuple(sorted({len(norm) for norm in norms}))
+        squeezed = _squeezed(text)
+        size = len(squeezed)
+        hits: dict[int, OpenInvoice] = {}
+        if size * len(self.lengths) < len(norms):
+            # A number is in the text when the text's slice of its length at some place is it.
+            for length in self.lengths:
+                for start in range(size - length + 1):
+                    same = norms.get(squeezed[start : start + length])
+                    if same is not None:
+                        hits.update((inv.id, inv) for inv in _many(same))
+        else:  # a long text or a short list: look for each number
+            for norm, same in norms.items():
+                if norm in squeezed:
+                    hits.update((inv.id, inv) for inv in _many(same))
+        found = [hits[key] for key in sorted(hits)]
+        if open_invoices:
+            return [inv for inv in found if inv.open_minor > 0 and inv.status != "void"]
+        return found
 
     def items_of(self, invoices: Iterable[OpenInvoice]) -> list[OpenItem]:
         """The open items (lines) of these invoices."""
         return [line.item() for inv in invoices for line in inv.lines if line.open_minor > 0]
+
+
+def _many(same: OpenInvoice | tuple[OpenInvoice, ...]) -> tuple[OpenInvoice, ...]:
+    return same if isinstance(same, tuple) else (same,)
 
 
 class OpenLedger:
@@ -198,6 +226,7 @@ class OpenLedger:
         for invoice in invoices.values():
             book = self.book(invoice.customer_id, invoice.currency)
             book.invoices[invoice.id] = invoice
+            book.norms = None
             if invoice.open_minor > 0:
                 book.open_total += invoice.open_minor
         for key in touched:
@@ -296,8 +325,8 @@ def find_one_number(reference: str, numbers: list[str]) -> list[str] | None:
     if len(numbers) > 1:
         return None
     (number,) = numbers
-    norm = normalise_number(number)
-    if not norm or norm not in normalise_number(reference):
+    norm = _squeezed(number)
+    if not norm or norm not in _squeezed(reference):
         return []  # skipped by find_invoice_numbers too
     body = to_halfwidth(number).upper()
     kept = [i for i, ch in enumerate(body) if not _SEPARATOR.fullmatch(ch)]

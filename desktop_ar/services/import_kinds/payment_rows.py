@@ -6,8 +6,9 @@ ORM, looks for exceptions (duplicates, late and short payments, overpayment…) 
 audit row. :func:`post_payments` does the same receipt after receipt against an in-memory copy
 of the customers' open items (:class:`~.payment_ledger.OpenLedger`), with the same domain
 functions (``oldest_first``, ``by_reference``, ``exceptions.detect``), and writes 1,000
-receipts at a time with a few executemany statements. The rows are those ``insert_payment``
-writes, ids included; a test posts the same sheet both ways and compares every table.
+receipts at a time with a few executemany statements of tuples; the balances of the lines and
+invoices paid are written once, at the end. The rows are those ``insert_payment`` writes, ids
+included; tests post the same sheets (fixed and random books) both ways and compare every table.
 
 Only on SQLite: the ids are taken after the tables' largest ids while the import holds the
 write lock. Other databases post row by row through ``insert_payment``.
@@ -81,7 +82,9 @@ class _Poster:
         self.prefix, self.width, self.first_number = seq
         self.numbers = 0
         self.next_id = {model: self._last_id(model) + 1 for model in _ID_MODELS}
-        self.rows: dict[type[Any], list[dict[str, Any]]] = {m: [] for m in _WRITTEN}
+        self.payments: list[dict[str, Any]] = []
+        # The other tables' rows as tuples of the values of their ``_KEYS`` (no dict per row).
+        self.rows: dict[type[Any], list[tuple[Any, ...]]] = {m: [] for m in _TUPLES}
         self.writers = {m: RowWriter(s, m.__table__) for m in _WRITTEN}
         self.line_writer = RowWriter(s, ScheduleLine.__table__)  # type: ignore[arg-type]
         self.invoice_writer = RowWriter(s, Invoice.__table__)  # type: ignore[arg-type]
@@ -118,7 +121,7 @@ class _Poster:
             # The ORM bumps the version when the allocation lowers what is unallocated.
             "version_id": 2 if left != data.amount.minor else 1,
         }  # fmt: skip
-        self.rows[Payment].append(row)
+        self.payments.append(row)
         me = receipt_facts(
             pid, number, cid, data.payment_date, data.amount, left, reference,
             row["payer_name"], data.exchange_rate, Money(book.open_total, ccy),
@@ -130,12 +133,8 @@ class _Poster:
         after["allocations"] = plan_json(allocation_plan)
         after["exceptions"] = exceptions
         self.rows[AuditEntry].append(
-            {
-                "at": now, "actor": self.ctx.user, "action": "record_payment",
-                "entity": "payment", "entity_id": str(pid), "before": "",
-                "after": audit_json(after),
-            }
-        )  # fmt: skip
+            (now, self.ctx.user, "record_payment", "payment", str(pid), "", audit_json(after))
+        )
         ledger.add_receipt(
             receipt_facts(pid, number, cid, data.payment_date, data.amount, left, reference,
                           row["payer_name"], data.exchange_rate)
@@ -201,13 +200,8 @@ class _Poster:
             self.ledger.dirty_lines[line.id] = line
             touched[inv.id] = inv
             self.rows[Allocation].append(
-                {
-                    "id": self._new_id(Allocation), "payment_id": pid, "credit_note_id": None,
-                    "write_off_id": None, "schedule_line_id": line.id, "invoice_id": inv.id,
-                    "currency": ccy, "amount_minor": value, "allocation_date": on,
-                    "created_at": now,
-                }
-            )  # fmt: skip
+                (self._new_id(Allocation), pid, line.id, inv.id, ccy, value, on, now)
+            )
             paid.append(rules.AllocFacts(inv.id, inv.number, line.due_date, a.amount, inv.disputed))
             paid_lines.add(line.id)
         for inv in touched.values():
@@ -234,14 +228,12 @@ class _Poster:
             seen.add((f.kind, f.invoice_key))
             eid = self._new_id(PaymentException)
             self.rows[PaymentException].append(
-                {
-                    "id": eid, "kind": f.kind, "payment_id": me.key, "invoice_id": f.invoice_key,
-                    "customer_id": me.customer_key, "detected_on": self.ctx.clock.today(),
-                    "cause": f.cause, "currency": f.amount.currency,
-                    "amount_minor": f.amount.minor,
-                    "owner": self.ledger.collectors[me.customer_key],  # type: ignore[index]
-                    "status": "open", "created_at": self.ctx.clock.now(),
-                }
+                (
+                    eid, f.kind, me.key, f.invoice_key, me.customer_key, self.ctx.clock.today(),
+                    f.cause, f.amount.currency, f.amount.minor,
+                    self.ledger.collectors[me.customer_key],  # type: ignore[index]
+                    "open", self.ctx.clock.now(),
+                )
             )  # fmt: skip
             created.append(eid)
         return created
@@ -280,25 +272,42 @@ class _Poster:
         return out
 
     def write(self) -> None:
-        """Write what was posted since the last write, then the changed balances."""
-        ledger = self.ledger
-        for model in _WRITTEN:
-            self.writers[model].insert(self.rows[model])
+        """Write the rows posted since the last write (the balances are written by ``finish``).
+
+        The balances change only in the ledger meanwhile: nothing reads them back from the
+        database (a customer's open items are read before any of its receipts is posted), and
+        a line or invoice paid by receipts of many chunks is updated once instead of per chunk.
+        """
+        if self.payments:  # every row has the keys of ``post``'s literal, in its order
+            keys = tuple(self.payments[0])
+            rows = [tuple(row.values()) for row in self.payments]
+            self.writers[Payment].insert_tuples(keys, rows)
+            self.payments = []
+        for model, keys in _TUPLES.items():
+            self.writers[model].insert_tuples(keys, self.rows[model])
             self.rows[model] = []
-        lines = [{"id": ln.id, "open_minor": ln.open_minor} for ln in ledger.dirty_lines.values()]
-        self.line_writer.update(lines)
-        invoices = [
-            {"id": i.id, "open_minor": i.open_minor, "status": i.status, "version_id": i.touched}
-            for i in ledger.dirty_invoices.values()
-        ]
-        self.invoice_writer.update(invoices, add=("version_id",))
-        for inv in ledger.dirty_invoices.values():
-            inv.touched = 0
-        ledger.dirty_lines.clear()
-        ledger.dirty_invoices.clear()
 
     def finish(self) -> None:
-        """Take the numbers used from the payment sequence."""
+        """Write the changed balances and take the numbers used from the payment sequence."""
+        ledger = self.ledger
+        # A thousand at a time: the rows of one statement are all in memory at once.
+        for lines in chunks(ledger.dirty_lines.values(), ROWS_PER_WRITE):
+            self.line_writer.update([{"id": ln.id, "open_minor": ln.open_minor} for ln in lines])
+        for invoices in chunks(ledger.dirty_invoices.values(), ROWS_PER_WRITE):
+            rows = [
+                {
+                    "id": i.id,
+                    "open_minor": i.open_minor,
+                    "status": i.status,
+                    "version_id": i.touched,
+                }
+                for i in invoices
+            ]
+            self.invoice_writer.update(rows, add=("version_id",))
+            for inv in invoices:
+                inv.touched = 0
+        ledger.dirty_lines.clear()
+        ledger.dirty_invoices.clear()
         self.s.execute(
             update(NumberSequence)
             .where(NumberSequence.name == "payment")
@@ -309,6 +318,18 @@ class _Poster:
 _ID_MODELS: tuple[type[Any], ...] = (Payment, Allocation, PaymentException)
 _WRITTEN: tuple[type[Any], ...] = (Payment, Allocation, PaymentException, AuditEntry)
 """Tables in the order their rows are written (foreign keys first)."""
+_TUPLES: dict[type[Any], tuple[str, ...]] = {
+    Allocation: (
+        "id", "payment_id", "schedule_line_id", "invoice_id", "currency", "amount_minor",
+        "allocation_date", "created_at",
+    ),
+    PaymentException: (
+        "id", "kind", "payment_id", "invoice_id", "customer_id", "detected_on", "cause",
+        "currency", "amount_minor", "owner", "status", "created_at",
+    ),
+    AuditEntry: ("at", "actor", "action", "entity", "entity_id", "before", "after"),
+}  # fmt: skip
+"""The columns of the rows kept as tuples, after the payments, in ``_WRITTEN`` order."""
 
 
 def post_payments(
