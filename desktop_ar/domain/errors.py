@@ -45,6 +45,10 @@ MESSAGES: dict[str, str] = {
         "Bank statement {statement} cannot be closed: {count} line(s) still open, the first "
         "is line {seq}."
     ),
+    "unknown_placeholders": (
+        "{field}: unknown placeholder(s) {unknown}. Allowed: {allowed}. "
+        "Write {{{{ and }}}} for a literal brace."
+    ),
 }
 
 

@@ -56,13 +56,13 @@ _EN_CLOSE = {
     "received by {pay_by}, we will pass the matter to our lawyers without further notice.",
 }
 _ZH_OPEN = {
-    1: "截至{as_of}，贵司（{customer_name}，客户编号{customer_code}）以下发票已到期，我司尚未收到付款：",
-    2: "我司已发出付款提醒，但截至{as_of}，贵司（{customer_name}，客户编号{customer_code}）以下发票仍未支付：",
-    3: "这是我司第二次催款通知。截至{as_of}，贵司（{customer_name}，客户编号{customer_code}）以下发票已逾期较久，"
+    1: "截至{as_of}，贵司（{customer_name}，客户编号{customer_code}）以下账单已到期，我司尚未收到付款：",
+    2: "我司已发出付款提醒，但截至{as_of}，贵司（{customer_name}，客户编号{customer_code}）以下账单仍未支付：",
+    3: "这是我司第二次催款通知。截至{as_of}，贵司（{customer_name}，客户编号{customer_code}）以下账单已逾期较久，"
     "逾期金额按规定计收利息：",
-    4: "最后催款通知。截至{as_of}，贵司（{customer_name}，客户编号{customer_code}）以下发票已严重逾期，"
+    4: "最后催款通知。截至{as_of}，贵司（{customer_name}，客户编号{customer_code}）以下账单已严重逾期，"
     "利息及催款费用如下：",
-    5: "截至{as_of}，尽管我司多次催告，贵司（{customer_name}，客户编号{customer_code}）以下发票仍未支付，"
+    5: "截至{as_of}，尽管我司多次催告，贵司（{customer_name}，客户编号{customer_code}）以下账单仍未支付，"
     "利息及费用如下：",
 }
 _ZH_CLOSE = {
@@ -88,7 +88,7 @@ def _templates() -> list[dict[str, object]]:
             "此致\n敬礼\n\n{company_name}"
         )
         en_subject = f"{name_en}: overdue invoices of {{customer_name}} ({{customer_code}})"
-        zh_subject = f"{name_zh}：{{customer_name}}逾期发票"
+        zh_subject = f"{name_zh}：{{customer_name}}逾期账单"
         en_email = (
             f"Dear {{contact_name}},\n\n{_EN_OPEN[level]}\n\n{{items}}\n\n{_EN_CLOSE[level]}\n\n"
             "The letter is attached as a PDF.\n\nKind regards,\n{company_name}"
