@@ -236,3 +236,48 @@ def make_bank_rows(raw: dict[str, Any], rss: dict[str, int]) -> list[dict[str, A
             _mb(rss["bank_suggest"]) if "bank_suggest" in rss else None,
         ),
     ]
+
+
+TARGET_PDF_S = 15.0  # issue 7: 1,000 one-page statements on a 2-core machine
+
+
+def make_pdf_rows(raw: dict[str, Any], rss: dict[str, int]) -> list[dict[str, Any]]:
+    """1,000 statements: combined and per-file seconds (with pages, MB, CPU) and peak RSS."""
+    data = raw.get("pdf_statements", {})
+    rows = []
+    for key, label in (("combined", "one combined PDF"), ("per_file", "one file each")):
+        part = data.get(key, {})
+        note = (
+            f"{part.get('pages', '?')} pages, {_fmt(part.get('mb'))} MB; CPU "
+            f"{_fmt(part.get('cpu_self_s'))} s here + {_fmt(part.get('cpu_workers_s'))} s in "
+            f"workers; {data.get('workers', '?')} processes on {data.get('cpus', '?')} CPUs; "
+            f"load {data.get('load_before', ['?'])[0]}"
+        )
+        rows.append(
+            _row(
+                f"PDF: {data.get('documents', 1000):,} statements, {label}",
+                "s",
+                TARGET_PDF_S,
+                part.get("seconds"),
+                note,
+            )
+        )
+    find = data.get("find_targets", {})
+    rows.append(
+        _row(
+            "PDF: finding the statements to print",
+            "s",
+            None,
+            find.get("seconds"),
+            f"{data.get('statements_in_book', '?')} customers with a balance or activity",
+        )
+    )
+    rows.append(
+        _row(
+            "peak RSS, PDF batch (this process)",
+            "MB",
+            TARGET_RSS_MB,
+            _mb(rss["pdf_statements"]) if "pdf_statements" in rss else None,
+        )
+    )
+    return rows

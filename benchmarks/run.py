@@ -1,7 +1,7 @@
 """Desktop AR benchmarks: one command that builds (and caches) a demo book and prints every figure.
 
     .venv/bin/python benchmarks/run.py [--customers 10000] [--invoices 1000000] [--rebuild]
-                                       [--json out.json] [--quick] [--only import|bank]
+                                       [--json out.json] [--quick] [--only import|bank|pdf]
                                        [--import-rows 100000]
 
 The book is built once into ``benchmarks/.cache/book-<customers>-<invoices>-seed1.db`` (as of
@@ -12,7 +12,9 @@ Peak memory is each child's maximum resident set size (``wait4`` rusage, KiB on 
 The import figures (``--only import`` runs just those) use their own cached book of 2,000
 customers and 100,000-row sheets (``benchmarks/_import_measures.py``). The bank figure
 (``--only bank``): ``suggest`` for a 5,000-line statement over a copy of the book with 100,000
-open invoices (``benchmarks/_bank_measures.py``).
+open invoices (``benchmarks/_bank_measures.py``). The PDF figures (``--only pdf``): 1,000
+statements of account as one combined PDF and as one file each, over their own cached book of
+1,400 customers (``benchmarks/_pdf_measures.py``).
 Results: a table on stdout, ``benchmarks/.cache/results.json`` and the ``--json`` path.
 """
 
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from _bank_measures import run_bank
-from _report import make_bank_rows, make_import_rows, make_rows, print_table
+from _report import make_bank_rows, make_import_rows, make_pdf_rows, make_rows, print_table
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -91,14 +93,16 @@ def _last_json(text: str) -> dict[str, Any]:
     return {}
 
 
-def run_child(args: list[str], *, timeout: float = 900, show_stderr: bool = False) -> Child:
-    """Run ``_measure.py`` with ``args`` in a fresh interpreter and collect its JSON and RSS."""
+def run_child(
+    args: list[str], *, timeout: float = 900, show_stderr: bool = False, script: Path = MEASURE
+) -> Child:
+    """Run ``_measure.py`` (or ``script``) with ``args`` in a fresh interpreter: JSON and RSS."""
     with tempfile.TemporaryDirectory(prefix="dar-bench-") as tmp:
         err_path = Path(tmp) / "stderr.txt"
         with err_path.open("w") as err:
             t0 = time.perf_counter()
             proc = subprocess.Popen(
-                [sys.executable, str(MEASURE), *args],
+                [sys.executable, str(script), *args],
                 stdout=subprocess.PIPE,
                 stderr=None if show_stderr else err,
                 text=True,
@@ -313,6 +317,28 @@ def measure_imports(rows: int, rebuild: bool) -> tuple[dict[str, Any], dict[str,
     return raw, rss
 
 
+def measure_pdf(rebuild: bool) -> tuple[dict[str, Any], dict[str, int]]:
+    """1,000 statements as one PDF and as 1,000 files (``_pdf_measures.py``), in a child."""
+    raw: dict[str, Any] = {}
+    rss: dict[str, int] = {}
+    script = BENCH / "_pdf_measures.py"
+    print("  preparing the PDF book: 1,400 customers / 14,000 invoices (cached) …", flush=True)
+    args = ["book", str(CACHE)] + (["--rebuild"] if rebuild else [])
+    book = run_child(args, timeout=3600, show_stderr=True, script=script)
+    if not book.ok:
+        return raw, rss
+    print("  measuring pdf_statements …", flush=True)
+    child = run_child(["measure", book.data["book"]], timeout=1800, script=script)
+    raw["pdf_statements"] = {
+        **child.data,
+        "rss_kib": child.rss_kib,
+        "wall_s": round(child.wall_s, 2),
+    }
+    if child.ok:
+        rss["pdf_statements"] = child.rss_kib
+    return raw, rss
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Desktop AR benchmarks")
     parser.add_argument("--customers", type=int, default=10_000)
@@ -320,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the book again")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--quick", action="store_true", help="1,000 customers / 50,000 invoices")
-    parser.add_argument("--only", choices=("import", "bank"), help="run only these figures")
+    parser.add_argument("--only", choices=("import", "bank", "pdf"), help="run only these figures")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows per import sheet")
     opts = parser.parse_args(argv)
     customers, invoices = QUICK if opts.quick else (opts.customers, opts.invoices)
@@ -330,6 +356,10 @@ def main(argv: list[str] | None = None) -> int:
         db, meta = None, {}
         raw, rss = measure_imports(opts.import_rows, opts.rebuild)
         rows = make_import_rows(raw, rss)
+    elif opts.only == "pdf":
+        db, meta = None, {}
+        raw, rss = measure_pdf(opts.rebuild)
+        rows = make_pdf_rows(raw, rss)
     elif opts.only == "bank":
         source, _ = ensure_book(customers, invoices, False)
         db, meta = None, {}
@@ -343,8 +373,11 @@ def main(argv: list[str] | None = None) -> int:
         bank_raw, bank_rss = run_bank(run_child, CACHE, db, False)
         rows = make_rows(meta, raw, rss) + make_bank_rows(bank_raw, bank_rss)
         rows += make_import_rows(import_raw, import_rss)
+        pdf_raw, pdf_rss = measure_pdf(False)
+        rows += make_pdf_rows(pdf_raw, pdf_rss)
         raw.update(import_raw)
         raw.update(bank_raw)
+        raw.update(pdf_raw)
     print()
     table = print_table(rows)
     for r in rows:

@@ -112,6 +112,21 @@ def _font_error(tried: Sequence[str]) -> UserFacingError:
     return UserFacingError("invalid", field="font", reason=reason)
 
 
+def _keep_tables(font: TTFont) -> None:
+    """Read each table of the font file once: every subset copies them (glyf is megabytes)."""
+    face: Any = font.face
+    read = face.get_table
+    tables: dict[str, bytes] = {}
+
+    def get_table(tag: str) -> bytes:
+        data = tables.get(tag)
+        if data is None:
+            data = tables[tag] = read(tag)
+        return data
+
+    face.get_table = get_table
+
+
 @functools.cache
 def cjk_font() -> str:
     """Register the first usable TrueType CJK font once and return its reportlab name.
@@ -129,6 +144,7 @@ def cjk_font() -> str:
         except Exception:
             tried.append(path)
             continue
+        _keep_tables(font)
         pdfmetrics.registerFont(font)
         # One face for every style (CJK fonts seldom ship a bold): <b> must not fail.
         pdfmetrics.registerFontFamily(
@@ -194,6 +210,29 @@ def styles() -> Styles:
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _CJK_STYLES: dict[int, ParagraphStyle] = {}
+# Parsed markup by (markup, style): labels, dates and amounts repeat on every page of a batch,
+# and reportlab's markup parser costs more than laying the paragraph out. Each paragraph gets
+# copies of the cached fragments (the output is byte for byte the same).
+_PARSED: dict[tuple[str, ParagraphStyle], tuple[str, ParagraphStyle, list[Any]]] = {}
+_PARSED_MAX = 20_000
+
+
+class _Paragraph(Paragraph):  # type: ignore[misc]
+    """A paragraph that lays itself out once per width.
+
+    A table wraps every cell to size its rows, then again to draw it, with the same width; the
+    line breaks depend on the width only, so the second time reuses the first's.
+    """
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # reportlab drops blPara when it moves or splits a paragraph: then lay it out again.
+        if availWidth == self._wrapped_at and "blPara" in self.__dict__:
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth
+        return size
 
 
 def para(markup: str, style: ParagraphStyle) -> Paragraph:
@@ -207,7 +246,16 @@ def para(markup: str, style: ParagraphStyle) -> Paragraph:
             cjk = ParagraphStyle(f"{style.name}_cjk", parent=style, wordWrap="CJK")
             _CJK_STYLES[id(style)] = cjk
         style = cjk
-    return Paragraph(markup, style)
+    key = (markup, style)  # the style itself: a style made per call never reuses an id here
+    hit = _PARSED.get(key)
+    if hit is None:
+        made = _Paragraph(markup, style)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = (made.text, made.style, [f.clone() for f in made.frags])
+        return made
+    text, parsed_style, frags = hit
+    return _Paragraph(text, parsed_style, frags=[f.clone() for f in frags])
 
 
 def letterhead(company: CompanyInfo, st: Styles, lang: str) -> list[Flowable]:

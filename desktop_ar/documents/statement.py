@@ -106,10 +106,10 @@ LABELS: dict[str, dict[str, str]] = {
         "no_lines": "本期无交易。",
         "no_items": "无未清项目。",
         "pay": "付款说明",
-        "pay_text": "请将应付余额汇入以下银行账户，并注明客户编号 {code} 及发票号。",
+        "pay_text": "请将应付余额汇入以下银行账户，并注明客户编号 {code} 及账单号。",
         "note": "正数余额为贵司欠款，负数余额为贵司在我司的贷方余额。"
         "请核对本对账单，如有差异请及时告知。",
-        "invoice": "发票",
+        "invoice": "账单",
         "credit_note": "贷项通知单",
         "payment": "收款",
         "write_off": "核销",
@@ -119,8 +119,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 _OPEN_KINDS = {
-    "en": {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Unapplied payment"},
-    "zh": {"invoice": "发票", "credit_note": "贷项通知单", "payment": "未核销收款"},
+    "en": {
+        "invoice": "Invoice",
+        "credit_note": "Credit note",
+        "unallocated_payment": "Unapplied payment",
+    },
+    "zh": {"invoice": "账单", "credit_note": "贷项通知单", "unallocated_payment": "未核销收款"},
 }
 
 

@@ -23,6 +23,9 @@ from desktop_ar.services.statements import Statement, statement_of_account
 
 __all__ = ["company_info", "document_language", "write_statement_pdf"]
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def _audit(ctx: ServiceContext, statement: Statement, lang: str, paper: str, path: Path) -> None:
     if ctx.read_only:  # a read-only book takes no writes, the audit row included
@@ -87,6 +90,8 @@ def write_statement_pdf(
         with os.fdopen(fd, "wb") as fh:
             render_statement(statement, company, fh, lang=language, paper=paper)
             fh.flush()
+            if hasattr(os, "fchmod"):  # mkstemp makes it owner-only; a PDF is shared like others
+                os.fchmod(fh.fileno(), 0o666 & ~_UMASK)
             os.fsync(fh.fileno())
         _audit(ctx, statement, language, paper, path)
         os.replace(tmp, path)

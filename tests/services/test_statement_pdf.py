@@ -155,3 +155,19 @@ def test_read_only_role_may_print_and_bad_paper_is_refused(
             ctx, book, d("2026-06-01"), d("2026-06-30"), tmp_path / "x.pdf", paper="A3"
         )
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_unapplied_payment_is_named_in_the_open_items(ctx: object, tmp_path: Path) -> None:
+    from tests.services.helpers import pay
+
+    cid = make_customer(ctx, "Prepaid Ltd", code="C9", language="en")
+    pay(ctx, cid, "2026-06-12", "300.00", allocate="none")
+    text = text_of(
+        write_statement_pdf(ctx, cid, d("2026-06-01"), d("2026-06-30"), tmp_path / "p.pdf")
+    )
+    assert "Unapplied" in text  # the cell wraps before "payment"
+    assert "unallocated" not in text
+    zh = write_statement_pdf(
+        ctx, cid, d("2026-06-01"), d("2026-06-30"), tmp_path / "z.pdf", lang="zh"
+    )
+    assert "未核销" in text_of(zh)

@@ -16,8 +16,9 @@ Each kind of document is a module ``desktop_ar.services.docs.<kind>`` (see :data
 
 :func:`write_pdf` writes the targets as one combined PDF (each document with its own "Page X of
 Y") or one file per target into a folder, always through a temporary name and a rename, with
-progress and cancel; :func:`pdf_bytes` renders into memory (print preview). One audit row
-``print_documents`` per call on a writable book.
+progress and cancel; a big batch on a SQLite book is written by two processes
+(:mod:`desktop_ar.services.docs.batch`). :func:`pdf_bytes` renders into memory (print preview).
+One audit row ``print_documents`` per call on a writable book.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ KINDS: dict[str, str] = {
 }
 KIND_TITLES = {
     "statement": ("Statements of account", "对账单"),
-    "invoice": ("Invoices", "发票"),
+    "invoice": ("Invoices", "账单"),
     "receipt": ("Payment receipts", "收款凭证"),
     "dunning": ("Dunning letters", "催款函"),
     "confirmation": ("Balance confirmations", "余额确认函"),
@@ -196,6 +197,11 @@ def render_documents(
             yield doc
 
 
+# mkstemp creates files readable by their owner only; a PDF gets the usual permissions.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> Path:
     """Write a file through a temporary name in the same folder and a rename.
 
@@ -217,6 +223,8 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> Path:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
+            if hasattr(os, "fchmod"):  # not on Windows
+                os.fchmod(fh.fileno(), 0o666 & ~_UMASK)
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
@@ -290,6 +298,7 @@ def write_pdf(
     *,
     per_file: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
     """Write the targets as PDF: one combined file at ``out``, or one file per target.
 
@@ -300,10 +309,13 @@ def write_pdf(
         out: the PDF file, or (``per_file``) the folder to write ``<key>.pdf`` files into
             (created when missing).
         per_file: one file per target instead of one combined file.
-        progress: progress and cancel; cancel leaves no file of this call behind.
+        progress: progress (per document) and cancel; cancel leaves no file of this call
+            behind.
+        workers: processes to write with; None: two for a big batch on a SQLite book (see
+            ``services.docs.batch``), else one.
 
     Returns:
-        The files written.
+        The files written (per file: in target order).
 
     Raises:
         Cancelled: the user cancelled (files already written by this call are removed).
@@ -313,15 +325,52 @@ def write_pdf(
         raise _nothing("documents")
     out = Path(out).expanduser()
     paper = _paper(ctx, opts)
+    if per_file:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = f"cannot create the folder ({exc.strerror or exc})"
+            raise UserFacingError("invalid", field=str(out), reason=reason) from exc
+    from desktop_ar.services.docs import batch
+
+    count = batch.auto_workers(ctx, len(targets)) if workers is None else workers
+    if count > 1 and len(targets) > 1 and ctx.db_path is not None:
+        company = company_info(get_settings(ctx))
+        en, zh = KIND_TITLES.get(targets[0].kind, ("Documents", "文件"))
+        title = zh if opts.lang == "zh" else en
+        written = batch.write_parallel(
+            ctx,
+            targets,
+            opts,
+            out,
+            per_file=per_file,
+            paper=paper,
+            title=title,
+            company=company,
+            workers=count,
+            progress=progress,
+        )
+    else:
+        written = _write_here(ctx, targets, opts, out, per_file=per_file, progress=progress)
+    _audit(ctx, targets, opts, len(written))
+    return written
+
+
+def _write_here(
+    ctx: ServiceContext,
+    targets: Sequence[Target],
+    opts: DocOptions,
+    out: Path,
+    *,
+    per_file: bool,
+    progress: Progress | None,
+) -> list[Path]:
+    """:func:`write_pdf` in this process."""
+    paper = _paper(ctx, opts)
     docs = render_documents(ctx, targets, opts, progress=progress)
     written: list[Path] = []
     try:
         if per_file:
-            try:
-                out.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                reason = f"cannot create the folder ({exc.strerror or exc})"
-                raise UserFacingError("invalid", field=str(out), reason=reason) from exc
             for target, doc in zip(targets, docs, strict=True):
                 path = out / f"{target.key}.pdf"
                 written.append(
@@ -343,5 +392,4 @@ def write_pdf(
             with contextlib.suppress(OSError):
                 path.unlink()
         raise
-    _audit(ctx, targets, opts, len(written))
     return written
