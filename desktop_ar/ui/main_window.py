@@ -36,6 +36,7 @@ from desktop_ar.services.settings import get_settings
 from desktop_ar.ui.dialogs.as_of import AsOfDialog
 from desktop_ar.ui.formatting import format_date
 from desktop_ar.ui.prefs import app_settings
+from desktop_ar.ui.print_actions import install_print_menus
 from desktop_ar.ui.undo_stack import UndoStack
 from desktop_ar.ui.wizards.import_action import make_import_action
 
@@ -220,8 +221,7 @@ class MainWindow(QMainWindow):
                 setter(as_of)
 
     def refresh(self) -> None:
-        page = self.current_page()
-        refresh = getattr(page, "refresh", None)
+        refresh = getattr(self.current_page(), "refresh", None)
         if callable(refresh):
             refresh()
 
@@ -235,8 +235,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _on_export_triggered(self) -> None:
-        export = getattr(self.current_page(), "export_to_excel", None)
-        if callable(export):
+        if callable(export := getattr(self.current_page(), "export_to_excel", None)):
             export()
 
     def _build_menus(self) -> None:
@@ -278,6 +277,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self._action(self.tr("&Refresh"), "F5", self.refresh))
         view_menu.addAction(self._action(self.tr("Set &as-of date…"), "Ctrl+D", self.ask_as_of))
 
+        install_print_menus(self, file_menu)  # File ▸ Print documents…, the Settings menu
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = self._action(self.tr("&About Desktop AR"), None, self._on_about_triggered)
         about.setMenuRole(QAction.MenuRole.AboutRole)

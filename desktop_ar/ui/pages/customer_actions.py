@@ -13,6 +13,7 @@ from desktop_ar.services.customers import delete_customer, set_customer_status
 from desktop_ar.ui.dialogs.customer_dialog import CustomerDialog
 from desktop_ar.ui.dialogs.statement_dialog import StatementDialog
 from desktop_ar.ui.pages.customer_card import CustomerCardDialog
+from desktop_ar.ui.print_actions import open_print_dialog, print_actions, print_tool_button
 from desktop_ar.ui.tasks import BackgroundOp
 from desktop_ar.ui.widgets.reconciliation_tabs import (
     open_balance_confirmation,
@@ -52,6 +53,8 @@ class CustomerActions(QObject):
             self.tr("&Balance confirmation…"), self.confirm_balance_current
         )
         self.tiers_action = self._action(self.tr("Recompute value &tiers"), self.recompute_tiers)
+        kinds = ("statement", "confirmation", "dunning")  # Print statement…, … (PDF, printer)
+        self.print_actions = print_actions(page, kinds, self.print_current)
         self.toolbar = QToolBar(page)
         self.toolbar.setObjectName("customersToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -69,9 +72,10 @@ class CustomerActions(QObject):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.tiers_action)
+        self.toolbar.addWidget(print_tool_button(self.toolbar, self.print_actions))
         page.layout().insertWidget(0, self.toolbar)
         page.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for action in row_actions:
+        for action in (*row_actions, *self.print_actions):
             page.view.addAction(action)
         self.update()
 
@@ -96,6 +100,7 @@ class CustomerActions(QObject):
             self.confirm_action,
             self.status_action,
             self.delete_action,
+            *self.print_actions,
         ):
             action.setEnabled(row is not None)
         inactive = row is not None and row.status == "inactive"
@@ -166,6 +171,21 @@ class CustomerActions(QObject):
             parent=self.page,
         )
         return self._open(dialog)
+
+    def print_current(self, kind: str) -> QDialog | None:
+        """Print documents… preset to ``kind`` and the current customer."""
+        row = self.current_row()
+        if row is None:
+            return None
+        self.dialog = open_print_dialog(
+            self.page,
+            self.page.ctx,
+            as_of=self.page.as_of(),
+            kind=kind,
+            customer_id=row.id,
+            customer_label=f"{row.code}  {row.name}",
+        )
+        return self.dialog
 
     def reconcile_current(self) -> QDialog | None:
         """Compare the current customer's own ledger with ours (the wizard, then the view)."""

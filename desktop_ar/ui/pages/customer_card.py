@@ -45,6 +45,7 @@ from desktop_ar.ui.models.columns import (
 from desktop_ar.ui.models.lazy_table import NEGATIVE_COLOR, LazyTableModel
 from desktop_ar.ui.pages.customer_card_data import CardData, load_card
 from desktop_ar.ui.prefs import app_settings
+from desktop_ar.ui.print_actions import card_print_button
 from desktop_ar.ui.tasks import QueryOp
 from desktop_ar.ui.widgets.customer_activity import (
     SmallTable,
@@ -122,6 +123,7 @@ class CustomerCardDialog(QDialog):
         head.addLayout(names, 1)
         head.addWidget(self.tier_label)
         head.addWidget(self.statement_button, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(card_print_button(self), 0, Qt.AlignmentFlag.AlignTop)  # PDF, printer
         head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.figures: dict[str, QLabel] = {}

@@ -18,6 +18,7 @@ from desktop_ar.ui.dialogs.overdue_reason_dialog import OverdueReasonDialog
 from desktop_ar.ui.dialogs.refund_dialog import RefundDialog
 from desktop_ar.ui.models.columns import INVOICE_COLUMNS
 from desktop_ar.ui.pages.base import ListPage
+from desktop_ar.ui.print_actions import action_text, open_print_dialog
 
 if TYPE_CHECKING:
     from desktop_ar.services.context import ServiceContext
@@ -92,7 +93,9 @@ class InvoicesPage(ListPage):
         self.refund_action = self._page_action(self.tr("Re&fund…"), self.refund)
         self.fapiao_action = self._page_action(self.tr("&Fapiao…"), self.edit_fapiao)
         self.fapiao_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.print_action = self._page_action(action_text("invoice"), self.print_invoice)
         actions = (self.credit_note_action, self.refund_action, self.fapiao_action)
+        actions += (self.print_action,)
         self.view.addActions(list(actions))
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("invoicesToolbar")
@@ -137,3 +140,19 @@ class InvoicesPage(ListPage):
         if row is None:
             return None
         return self._open(FapiaoDialog(ctx=self.ctx, invoice=row, parent=self))
+
+    def print_invoice(self) -> QDialog | None:
+        """Print documents… preset to the selected invoice (preview, print, PDF)."""
+        row = self.current_row()
+        if row is None:
+            return None
+        self.dialog = open_print_dialog(
+            self,
+            self.ctx,
+            as_of=self.as_of(),
+            kind="invoice",
+            number=row.number,
+            customer_id=row.customer_id,
+            customer_label=f"{row.customer_code}  {row.customer_name}",
+        )
+        return self.dialog

@@ -22,6 +22,7 @@ from desktop_ar.ui.dialogs.reverse_dialog import ReverseDialog
 from desktop_ar.ui.formatting import format_money
 from desktop_ar.ui.models.columns import PAYMENT_COLUMNS
 from desktop_ar.ui.pages.base import ListPage
+from desktop_ar.ui.print_actions import action_text, open_print_dialog
 from desktop_ar.ui.tasks import BackgroundOp
 
 if TYPE_CHECKING:
@@ -45,15 +46,18 @@ class PaymentsPage(ListPage):
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.allocate_action = self._make_action(self.tr("&Allocate…"), self.allocate_current)
         self.reverse_action = self._make_action(self.tr("&Reverse…"), self.reverse_current)
+        self.print_action = self._make_action(action_text("receipt"), self.print_receipt)
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("paymentsToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.new_action, self.allocate_action, self.reverse_action):
             self.toolbar.addAction(action)
+        self.toolbar.addAction(self.print_action)
         self.layout().insertWidget(0, self.toolbar)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.addAction(self.allocate_action)
         self.view.addAction(self.reverse_action)
+        self.view.addAction(self.print_action)
         self.current_changed.connect(self._on_current_changed)
         self.activated.connect(self._on_activated)
         self._update_actions()
@@ -90,6 +94,7 @@ class PaymentsPage(ListPage):
         row = self.current_row()
         self.allocate_action.setEnabled(self._can_allocate(row))
         self.reverse_action.setEnabled(row is not None and row.status == "posted")
+        self.print_action.setEnabled(row is not None)
 
     def _on_current_changed(self, _row_id: int | None) -> None:
         self._update_actions()
@@ -144,6 +149,23 @@ class PaymentsPage(ListPage):
         BackgroundOp(
             self, lambda _p: payments.reverse_payment(ctx, payment_id, on, reason)
         ).with_progress(self.tr("Reversing the payment…")).run()
+
+    def print_receipt(self) -> QWidget | None:
+        """Print documents… preset to the selected receipt (preview, print, PDF)."""
+        row = self.current_row()
+        if row is None:
+            return None
+        label = f"{row.customer_code}  {row.customer_name}" if row.customer_id else ""
+        self.dialog = open_print_dialog(
+            self,
+            self.ctx,
+            as_of=self.as_of(),
+            kind="receipt",
+            number=row.number,
+            customer_id=row.customer_id,
+            customer_label=label,
+        )
+        return self.dialog
 
     def _open(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
