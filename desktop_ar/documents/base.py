@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import landscape as turned
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -44,6 +45,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tables import CellStyle
 
 from desktop_ar.domain.errors import UserFacingError
 from desktop_ar.domain.money import Money
@@ -150,6 +152,9 @@ def cjk_font() -> str:
         pdfmetrics.registerFontFamily(
             FONT_NAME, normal=FONT_NAME, bold=FONT_NAME, italic=FONT_NAME, boldItalic=FONT_NAME
         )
+        # Table cells given plain text (even an empty rule) default to Helvetica, which would
+        # put an unembedded font in every PDF: cells default to the embedded font instead.
+        CellStyle.fontname = FONT_NAME
         return FONT_NAME
     raise _font_error(tried)
 
@@ -328,7 +333,8 @@ class _NumberedCanvas(rl_canvas.Canvas):
     lang = "en"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initialFontName", FONT_NAME)  # no unembedded Helvetica reference
+        # No unembedded Helvetica reference (platypus passes initialFontName=None explicitly).
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT_NAME
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._doc_index = 0
@@ -382,11 +388,16 @@ class _DocStart(Flowable):
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One document of a combined file: its flowables, language and outline title."""
+    """One document of a combined file: its flowables, language and outline title.
+
+    ``landscape``: the document wants its pages turned (a wide table); a combined file is
+    turned only when every document in it wants it.
+    """
 
     flowables: list[Flowable]
     lang: str = "en"
     title: str = ""
+    landscape: bool = False
 
 
 def build_pdf(
@@ -397,6 +408,7 @@ def build_pdf(
     lang: str = "en",
     title: str = "",
     author: str = "",
+    landscape: bool = False,
 ) -> None:
     """Lay out ``flowables`` on pages of ``paper`` and write the PDF to ``out``.
 
@@ -407,6 +419,7 @@ def build_pdf(
         lang: ``en`` or ``zh``: the footer's language.
         title: the PDF's title metadata.
         author: the PDF's author metadata.
+        landscape: turn the pages (wide tables).
 
     Raises:
         UserFacingError: an unknown paper size or language, or no CJK font.
@@ -420,7 +433,7 @@ def build_pdf(
     target: Any = str(out) if isinstance(out, Path) else out
     doc = SimpleDocTemplate(
         target,
-        pagesize=PAPERS[paper],
+        pagesize=turned(PAPERS[paper]) if landscape else PAPERS[paper],
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=15 * mm,
@@ -464,4 +477,12 @@ def build_documents(
             flowables.append(PageBreak())
         flowables.append(_DocStart(index, doc.lang, doc.title))
         flowables.extend(doc.flowables)
-    build_pdf(out, flowables, paper=paper, lang=documents[0].lang, title=title, author=author)
+    build_pdf(
+        out,
+        flowables,
+        paper=paper,
+        lang=documents[0].lang,
+        title=title,
+        author=author,
+        landscape=all(d.landscape for d in documents),
+    )

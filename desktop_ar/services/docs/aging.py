@@ -54,6 +54,9 @@ def targets(
     return [Target("aging", safe_stem("aging", code, day), f"{code} {name}", customer_id)]
 
 
+WIDE_BUCKETS = 5  # current and four buckets (the default 30, 60, 90) still fit upright
+
+
 def render(ctx: ServiceContext, target: Target, opts: DocOptions, company: CompanyInfo) -> Document:
     """The aging report as of ``opts.as_of`` (of ``target``'s customer when it has one)."""
     lang = document_language(get_settings(ctx).language, opts.lang)
@@ -64,4 +67,5 @@ def render(ctx: ServiceContext, target: Target, opts: DocOptions, company: Compa
         scope = f"{code} {name}"
     flowables = aging_flowables(report, company, lang=lang, customer=scope)
     title = " ".join(x for x in (LABELS[lang]["title"], code, opts.as_of.isoformat()) if x)
-    return Document(flowables, lang, title)
+    # Total and current plus each bucket: more than six amount columns get a turned page.
+    return Document(flowables, lang, title, landscape=len(report.buckets) > WIDE_BUCKETS)

@@ -130,7 +130,7 @@ class LetterheadDialog(FormDialog):
         row.addWidget(self.logo_preview)
         row.addLayout(buttons)
         row.addStretch(1)
-        hint = QLabel(self.tr("PNG or JPEG, printed at the top left of every document."), self)
+        hint = QLabel(self.tr("PNG or JPEG, printed at the top right of every document."), self)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(placeholder-text);")
         box = QVBoxLayout()

@@ -202,3 +202,18 @@ def test_many_buckets_and_big_amounts_fit_portrait_paper() -> None:
     text = text_of(buf.getvalue())
     assert "365+ 天" in text
     assert "CUSTOMER-CODE-00004" in "".join(text_of(buf.getvalue(), layout=False).split())
+
+
+def test_many_buckets_turn_the_page(ctx: object, book: dict[str, int], tmp_path: Path) -> None:
+    (target,) = find_targets(ctx, "aging", DocOptions(as_of=AS_OF))
+    upright = write_pdf(ctx, [target], DocOptions(as_of=AS_OF, lang="en"), tmp_path / "a.pdf")
+    update_settings(ctx, aging_buckets="15,30,45,60,90,120,180")
+    turned = write_pdf(ctx, [target], DocOptions(as_of=AS_OF, lang="en"), tmp_path / "b.pdf")
+
+    def size(path: Path) -> str:
+        info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True)
+        return next(x for x in info.stdout.splitlines() if x.startswith("Page size"))
+
+    assert "595.276 x 841.89" in size(upright[0])  # A4 upright
+    assert "841.89 x 595.276" in size(turned[0])  # A4 turned: room for nine amount columns
+    assert "151-180" in text_of(turned[0]) or "121-180" in text_of(turned[0])
