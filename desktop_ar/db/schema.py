@@ -28,7 +28,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Every shipped revision, oldest first. Kept here so that opening a book does not import Alembic
 # (a tenth of a second at start-up); a test checks it against the migration scripts.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 
 def alembic_config() -> Config:

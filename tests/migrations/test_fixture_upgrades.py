@@ -51,6 +51,9 @@ BUSINESS_TABLES = (
     "customer_reconciliations",
     "reconciliation_items",
     "balance_confirmations",
+    # revision 0006
+    "dunning_levels",
+    "dunning_templates",
 )
 
 
@@ -75,7 +78,7 @@ def signature(path: Path, cols: dict[str, list[str]]) -> dict[str, tuple[int, st
         out = {}
         for table, names_list in cols.items():
             names = ", ".join(names_list)
-            rows = con.execute(f"SELECT {names} FROM {table} ORDER BY id").fetchall()
+            rows = con.execute(f"SELECT {names} FROM {table} ORDER BY rowid").fetchall()
             digest = hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
             out[table] = (len(rows), digest)
         return out

@@ -9,6 +9,13 @@ from desktop_ar.db.models.activity import (
     PaymentException,
 )
 from desktop_ar.db.models.audit import AuditEntry
+from desktop_ar.db.models.collections import (
+    CustomerClass,
+    DunningNotice,
+    DunningNoticeItem,
+    PromiseToPay,
+    WriteOffRequest,
+)
 from desktop_ar.db.models.customers import Contact, Customer
 from desktop_ar.db.models.dunning import DunningLevel, DunningTemplate
 from desktop_ar.db.models.imports import ImportBatch, ImportRow, ImportTemplate
@@ -37,9 +44,12 @@ __all__ = [
     "ContactLogEntry",
     "CreditNote",
     "Customer",
+    "CustomerClass",
     "CustomerReconciliation",
     "Dispute",
     "DunningLevel",
+    "DunningNotice",
+    "DunningNoticeItem",
     "DunningTemplate",
     "ExceptionNote",
     "ImportBatch",
@@ -53,8 +63,10 @@ __all__ = [
     "OrderLine",
     "Payment",
     "PaymentException",
+    "PromiseToPay",
     "ReconciliationItem",
     "Refund",
     "ScheduleLine",
     "WriteOff",
+    "WriteOffRequest",
 ]

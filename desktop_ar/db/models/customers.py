@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop_ar.db.base import TABLE_ARGS, Base
@@ -58,6 +68,19 @@ class Customer(Base):
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Credit management (revision 0007): the credit-policy class, whether the hold was set
+    # automatically (released automatically when paid), the last computed score and its date.
+    # (A code of ``customer_classes``, checked by the services: no foreign key, so that adding
+    # the column does not rebuild the customers table.)
+    customer_class: Mapped[str | None] = mapped_column(String(20), default=None)
+    credit_hold_auto: Mapped[bool] = mapped_column(
+        Boolean,
+        CheckConstraint("credit_hold_auto IN (0, 1)", name="credit_hold_auto_bool"),
+        default=False,
+        server_default="0",
+    )
+    credit_score: Mapped[int | None] = mapped_column(Integer, default=None)
+    credit_scored_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -108,6 +108,26 @@ class Invoice(Base):
     )
     measure_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Collections flags (revision 0007): handed to lawyers (no more dunning letters), covered
+    # by credit insurance, sold to a factor.
+    legal_stage: Mapped[bool] = mapped_column(
+        Boolean,
+        CheckConstraint("legal_stage IN (0, 1)", name="legal_stage_bool"),
+        default=False,
+        server_default="0",
+    )
+    credit_insured: Mapped[bool] = mapped_column(
+        Boolean,
+        CheckConstraint("credit_insured IN (0, 1)", name="credit_insured_bool"),
+        default=False,
+        server_default="0",
+    )
+    factored: Mapped[bool] = mapped_column(
+        Boolean,
+        CheckConstraint("factored IN (0, 1)", name="factored_bool"),
+        default=False,
+        server_default="0",
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 

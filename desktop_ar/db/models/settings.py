@@ -51,6 +51,34 @@ class CompanySettings(Base):
         default=1,
         server_default="1",
     )
+    # Collections and credit (revision 0007): put a customer on credit hold automatically when
+    # an item is overdue longer than this (0: never); remind this many days before the due date;
+    # a promise still counts as kept this many days after its date; at least this many days
+    # between two reminders to the same customer (before moving to the next level).
+    credit_hold_overdue_days: Mapped[int] = mapped_column(
+        Integer,
+        CheckConstraint("credit_hold_overdue_days >= 0", name="hold_days"),
+        default=0,
+        server_default="0",
+    )
+    reminder_days_before_due: Mapped[int] = mapped_column(
+        Integer,
+        CheckConstraint("reminder_days_before_due >= 0", name="reminder_days"),
+        default=5,
+        server_default="5",
+    )
+    promise_grace_days: Mapped[int] = mapped_column(
+        Integer,
+        CheckConstraint("promise_grace_days >= 0", name="grace_days"),
+        default=3,
+        server_default="3",
+    )
+    dunning_interval_days: Mapped[int] = mapped_column(
+        Integer,
+        CheckConstraint("dunning_interval_days >= 0", name="interval_days"),
+        default=14,
+        server_default="14",
+    )
     # Printed documents (revision 0006): the letterhead's logo (PNG or JPEG bytes, None for
     # none) and the default paper size.
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
