@@ -8,23 +8,16 @@ place: a failure never leaves half a PDF, and an existing file at the target is 
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from desktop_ar.documents.statement import render_statement
-from desktop_ar.domain.errors import UserFacingError
 from desktop_ar.services.context import ServiceContext
-from desktop_ar.services.docs import company_info, document_language
+from desktop_ar.services.docs import company_info, document_language, write_atomic
 from desktop_ar.services.settings import get_settings
 from desktop_ar.services.statements import Statement, statement_of_account
 
 __all__ = ["company_info", "document_language", "write_statement_pdf"]
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 def _audit(ctx: ServiceContext, statement: Statement, lang: str, paper: str, path: Path) -> None:
@@ -78,27 +71,8 @@ def write_statement_pdf(
     statement = statement_of_account(ctx, customer_id, date_from, date_to)
     language = document_language(statement.customer_language, lang)
     company = company_info(get_settings(ctx))
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path()
-        )
-    except OSError as exc:
-        reason = f"cannot write the file ({exc.strerror or exc})"
-        raise UserFacingError("invalid", field=str(path), reason=reason) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            render_statement(statement, company, fh, lang=language, paper=paper)
-            fh.flush()
-            if hasattr(os, "fchmod"):  # mkstemp makes it owner-only; a PDF is shared like others
-                os.fchmod(fh.fileno(), 0o666 & ~_UMASK)
-            os.fsync(fh.fileno())
-        _audit(ctx, statement, language, paper, path)
-        os.replace(tmp, path)
-    except OSError as exc:
-        reason = f"cannot write the file ({exc.strerror or exc})"
-        raise UserFacingError("invalid", field=str(path), reason=reason) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-    return path
+    return write_atomic(
+        path,
+        lambda fh: render_statement(statement, company, fh, lang=language, paper=paper),
+        before_rename=lambda: _audit(ctx, statement, language, paper, path),
+    )

@@ -139,7 +139,7 @@ def test_written_under_a_temporary_name_then_renamed(
         seen.append((Path(src).name, Path(dst).name))
         real(src, dst)
 
-    monkeypatch.setattr("desktop_ar.services.statement_pdf.os.replace", spy)
+    monkeypatch.setattr("desktop_ar.services.docs.os.replace", spy)
     write_statement_pdf(ctx, book, d("2026-06-01"), d("2026-06-30"), tmp_path / "s.pdf")
     assert len(seen) == 1
     assert seen[0][1] == "s.pdf" and seen[0][0].endswith(".tmp")

@@ -202,10 +202,17 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> Path:
+def write_atomic(
+    path: Path,
+    write: Callable[[BinaryIO], None],
+    *,
+    before_rename: Callable[[], None] | None = None,
+) -> Path:
     """Write a file through a temporary name in the same folder and a rename.
 
     A failure (or cancel) leaves no partial file, and an existing file at ``path`` unchanged.
+    ``before_rename`` runs once the data is on disk, just before the rename (an audit row: if
+    it fails, the file is not put in place).
 
     Raises:
         UserFacingError: the file cannot be written (says why).
@@ -226,6 +233,8 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> Path:
             if hasattr(os, "fchmod"):  # not on Windows
                 os.fchmod(fh.fileno(), 0o666 & ~_UMASK)
             os.fsync(fh.fileno())
+        if before_rename is not None:
+            before_rename()
         os.replace(tmp, path)
     except OSError as exc:
         reason = f"cannot write the file ({exc.strerror or exc})"

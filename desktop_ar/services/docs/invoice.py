@@ -20,7 +20,7 @@ from desktop_ar.documents.invoice import LABELS, InvoiceDoc, invoice_flowables
 from desktop_ar.domain.errors import NotFound
 from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.docs import DocOptions, Target, safe_stem
-from desktop_ar.services.docs.invoice_data import chunks, load_invoices
+from desktop_ar.services.docs.invoice_data import load_invoices, render_records
 from desktop_ar.services.uow import reader
 
 __all__ = ["render", "render_many", "targets"]
@@ -101,14 +101,10 @@ def render_many(
     Raises:
         NotFound: an invoice no longer exists.
     """
-    ids = [t.record_id for t in targets if t.record_id is not None]
-    if len(ids) != len(targets):
-        raise NotFound("Invoice", next(t.key for t in targets if t.record_id is None))
-    for part in chunks(ids):
-        with reader(ctx) as s:
-            docs = load_invoices(s, part, opts.as_of, opts.lang)
-        for invoice_id in part:
-            doc = docs.get(invoice_id)
-            if doc is None:
-                raise NotFound("Invoice", invoice_id)
-            yield _document(doc, company)
+    return render_records(
+        ctx,
+        targets,
+        "Invoice",
+        lambda s, part: load_invoices(s, part, opts.as_of, opts.lang),
+        lambda doc: _document(doc, company),
+    )

@@ -8,21 +8,34 @@ day shows what was open that day; printed as of today it agrees with the maintai
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop_ar.db.models import Allocation, Customer, Invoice, InvoiceLine, Order, ScheduleLine
+from desktop_ar.documents.base import Document
 from desktop_ar.documents.invoice import CustomerBlock, InvoiceDoc, InvoiceLineDoc, ScheduleDoc
-from desktop_ar.domain.errors import DomainError
+from desktop_ar.domain.errors import DomainError, NotFound
 from desktop_ar.domain.money import Money
 from desktop_ar.domain.terms import describe_terms, parse_terms
-from desktop_ar.services.docs import document_language
+from desktop_ar.services.context import ServiceContext
+from desktop_ar.services.docs import Target, document_language
+from desktop_ar.services.uow import reader
 
-__all__ = ["CHUNK", "chunks", "customer_block", "load_invoices", "note_after"]
+__all__ = [
+    "CHUNK",
+    "chunks",
+    "customer_block",
+    "load_invoices",
+    "note_after",
+    "render_records",
+]
+
+T = TypeVar("T")
 
 CHUNK = 500  # ids per IN (...) query
 
@@ -31,6 +44,33 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[list[int]]:
     """``ids`` in lists of at most ``size``."""
     for start in range(0, len(ids), size):
         yield list(ids[start : start + size])
+
+
+def render_records(
+    ctx: ServiceContext,
+    targets: Sequence[Target],
+    entity: str,
+    load: Callable[[Session, list[int]], Mapping[int, T]],
+    make: Callable[[T], Document],
+) -> Iterator[Document]:
+    """The documents of record-level ``targets`` (invoices, receipts) in order.
+
+    ``load(session, ids)`` reads a few hundred records at a time; ``make`` lays one out.
+
+    Raises:
+        NotFound: a target has no record id, or its record no longer exists.
+    """
+    ids = [t.record_id for t in targets if t.record_id is not None]
+    if len(ids) != len(targets):
+        raise NotFound(entity, next(t.key for t in targets if t.record_id is None))
+    for part in chunks(ids):
+        with reader(ctx) as s:
+            docs = load(s, part)
+        for record_id in part:
+            doc = docs.get(record_id)
+            if doc is None:
+                raise NotFound(entity, record_id)
+            yield make(doc)
 
 
 def customer_block(c: Customer) -> CustomerBlock:

@@ -39,7 +39,12 @@ from desktop_ar.domain.errors import NotFound
 from desktop_ar.domain.money import Money
 from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.docs import DocOptions, Target, document_language, safe_stem
-from desktop_ar.services.docs.invoice_data import chunks, customer_block, note_after
+from desktop_ar.services.docs.invoice_data import (
+    chunks,
+    customer_block,
+    note_after,
+    render_records,
+)
 from desktop_ar.services.uow import reader
 
 __all__ = ["load_receipts", "render", "render_many", "targets"]
@@ -115,17 +120,13 @@ def render_many(
     Raises:
         NotFound: a payment no longer exists.
     """
-    ids = [t.record_id for t in targets if t.record_id is not None]
-    if len(ids) != len(targets):
-        raise NotFound("Payment", next(t.key for t in targets if t.record_id is None))
-    for part in chunks(ids):
-        with reader(ctx) as s:
-            docs = load_receipts(s, part, opts.lang)
-        for payment_id in part:
-            doc = docs.get(payment_id)
-            if doc is None:
-                raise NotFound("Payment", payment_id)
-            yield _document(doc, company)
+    return render_records(
+        ctx,
+        targets,
+        "Payment",
+        lambda s, part: load_receipts(s, part, opts.lang),
+        lambda doc: _document(doc, company),
+    )
 
 
 def _applied(s: Session, payments: dict[int, Payment]) -> dict[int, list[AppliedDoc]]:
