@@ -1,14 +1,18 @@
-"""The documents of a customer as statement entries (see ``services/statements.py``).
+"""The documents of customers as statement entries (see ``services/statements.py``).
 
-One query per kind of document, each turned into :class:`~desktop_ar.domain.statement.Entry`
-values with an English description (the exports' language). The rules of what counts and when
-are told in ``services/statements.py``.
+One query per kind of document for a whole list of customers (a few hundred ids per ``IN``
+list), each row turned into a :class:`~desktop_ar.domain.statement.Entry` with an English
+description (the exports' language). The rules of what counts and when are told in
+``services/statements.py``. :func:`customer_entries` is one customer's share;
+:func:`entries_many` serves batch printing.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -17,7 +21,7 @@ from desktop_ar.db.models import Allocation, CreditNote, Invoice, Payment, Refun
 from desktop_ar.domain.money import Money
 from desktop_ar.domain.statement import Entry
 
-__all__ = ["customer_entries"]
+__all__ = ["customer_entries", "entries_many"]
 
 _WRITE_OFF_TITLES = {
     "small_difference": "small difference",
@@ -30,9 +34,15 @@ def _join(*parts: str) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _invoice_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
+Entries = dict[str, list[Entry]]  # currency → entries
+_CHUNK = 500  # ids per IN (...) list
+_NOTE = aliased(CreditNote)
+
+
+def _invoices(s: Session, ids: list[int], date_to: date) -> Iterable[tuple[int, Entry]]:
     rows = s.execute(
         select(
+            Invoice.customer_id,
             Invoice.id,
             Invoice.number,
             Invoice.issue_date,
@@ -41,22 +51,24 @@ def _invoice_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
             Invoice.amount_minor,
             Invoice.opening_balance,
             Invoice.fapiao_number,
-        ).where(Invoice.customer_id == cid, Invoice.status != "void", Invoice.issue_date <= date_to)
+        ).where(
+            Invoice.customer_id.in_(ids), Invoice.status != "void", Invoice.issue_date <= date_to
+        )
     )
-    out = []
-    for iid, number, issued, due, ccy, amount, carried, fapiao in rows:
+    for cid, iid, number, issued, due, ccy, amount, carried, fapiao in rows:
         text = _join(
             "Invoice (opening balance)" if carried else "Invoice",
             f"due {due.isoformat()}",
             f"fapiao {fapiao}" if fapiao else "",
         )
-        out.append(Entry.debit_of(issued, "invoice", number, text, Money(amount, ccy), ref=iid))
-    return out
+        money = Money(amount, ccy)
+        yield cid, Entry.debit_of(issued, "invoice", number, text, money, ref=iid)
 
 
-def _credit_note_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
+def _credit_notes(s: Session, ids: list[int], date_to: date) -> Iterable[tuple[int, Entry]]:
     rows = s.execute(
         select(
+            CreditNote.customer_id,
             CreditNote.id,
             CreditNote.number,
             CreditNote.issue_date,
@@ -67,23 +79,21 @@ def _credit_note_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
         )
         .outerjoin(Invoice, Invoice.id == CreditNote.invoice_id)
         .where(
-            CreditNote.customer_id == cid,
+            CreditNote.customer_id.in_(ids),
             CreditNote.status != "void",
             CreditNote.issue_date <= date_to,
         )
     )
-    out = []
-    for nid, number, issued, ccy, amount, reason, invoice in rows:
+    for cid, nid, number, issued, ccy, amount, reason, invoice in rows:
         text = _join("Credit note", f"for {invoice}" if invoice else "", reason)
-        out.append(
-            Entry.credit_of(issued, "credit_note", number, text, Money(amount, ccy), ref=nid)
-        )
-    return out
+        money = Money(amount, ccy)
+        yield cid, Entry.credit_of(issued, "credit_note", number, text, money, ref=nid)
 
 
-def _payment_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
+def _payments(s: Session, ids: list[int], date_to: date) -> Iterable[tuple[int, Entry]]:
     rows = s.execute(
         select(
+            Payment.customer_id,
             Payment.id,
             Payment.number,
             Payment.payment_date,
@@ -92,25 +102,24 @@ def _payment_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
             Payment.method,
             Payment.reference,
             Payment.reversed_on,
-        ).where(Payment.customer_id == cid, Payment.payment_date <= date_to)
+        ).where(Payment.customer_id.in_(ids), Payment.payment_date <= date_to)
     )
-    out = []
-    for pid, number, paid, ccy, amount, method, ref, reversed_on in rows:
+    for cid, pid, number, paid, ccy, amount, method, ref, reversed_on in rows:
         money = Money(amount, ccy)
         text = _join("Payment", method.replace("_", " "), f"ref {ref}" if ref else "")
-        out.append(Entry.credit_of(paid, "payment", number, text, money, ref=pid))
+        yield cid, Entry.credit_of(paid, "payment", number, text, money, ref=pid)
         if reversed_on is not None and reversed_on <= date_to:
             text = f"Reversal of payment {number}"
-            out.append(
-                Entry.debit_of(reversed_on, "payment_reversal", number, text, money, ref=pid)
+            yield (
+                cid,
+                Entry.debit_of(reversed_on, "payment_reversal", number, text, money, ref=pid),
             )
-    return out
 
 
-def _refund_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
-    note = aliased(CreditNote)
+def _refunds(s: Session, ids: list[int], date_to: date) -> Iterable[tuple[int, Entry]]:
     rows = s.execute(
         select(
+            Refund.customer_id,
             Refund.id,
             Refund.refund_date,
             Refund.currency,
@@ -118,29 +127,23 @@ def _refund_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
             Refund.method,
             Refund.reference,
             Payment.number,
-            note.number,
+            _NOTE.number,
         )
         .outerjoin(Payment, Payment.id == Refund.payment_id)
-        .outerjoin(note, note.id == Refund.credit_note_id)
-        .where(Refund.customer_id == cid, Refund.refund_date <= date_to)
+        .outerjoin(_NOTE, _NOTE.id == Refund.credit_note_id)
+        .where(Refund.customer_id.in_(ids), Refund.refund_date <= date_to)
     )
-    out = []
-    for rid, on, ccy, amount, method, ref, payment, credit_note in rows:
+    for cid, rid, on, ccy, amount, method, ref, payment, credit_note in rows:
         source = f"of payment {payment}" if payment else f"of credit note {credit_note}"
         text = _join(f"Refund {source}", method.replace("_", " "), f"ref {ref}" if ref else "")
         number = ref or payment or credit_note or ""
-        out.append(Entry.debit_of(on, "refund", number, text, Money(amount, ccy), ref=rid))
-    return out
+        yield cid, Entry.debit_of(on, "refund", number, text, Money(amount, ccy), ref=rid)
 
 
-def _write_off_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
-    """Write-offs, from their allocations.
-
-    A credit when a write-off closed the invoice, a debit when it was undone (with a reversed
-    payment). Write-offs on void invoices are left out, as the aging leaves them out.
-    """
+def _write_offs(s: Session, ids: list[int], date_to: date) -> Iterable[tuple[int, Entry]]:
     rows = s.execute(
         select(
+            WriteOff.customer_id,
             WriteOff.id,
             WriteOff.kind,
             WriteOff.reason,
@@ -153,29 +156,47 @@ def _write_off_entries(s: Session, cid: int, date_to: date) -> list[Entry]:
         .join(WriteOff, WriteOff.id == Allocation.write_off_id)
         .join(Invoice, Invoice.id == Allocation.invoice_id)
         .where(
-            WriteOff.customer_id == cid,
+            WriteOff.customer_id.in_(ids),
             Invoice.status != "void",
             Allocation.allocation_date <= date_to,
         )
     )
-    about: dict[int, tuple[str, str, str]] = {}  # write-off id → invoice, currency, text
+    about: dict[int, tuple[int, str, str, str]] = {}  # write-off → customer, invoice, ccy, text
     made: dict[tuple[int, date], int] = defaultdict(int)
     undone: dict[tuple[int, date], int] = defaultdict(int)
-    for wid, kind, reason, invoice, ccy, amount, on, reversed_on in rows:
+    for cid, wid, kind, reason, invoice, ccy, amount, on, reversed_on in rows:
         text = _join(f"Write-off, {_WRITE_OFF_TITLES.get(kind, kind)}", reason)
-        about[wid] = (invoice, ccy, text)
+        about[wid] = (cid, invoice, ccy, text)
         made[wid, on] += amount
         if reversed_on is not None and reversed_on <= date_to:
             undone[wid, reversed_on] += amount
-    out = []
     for (wid, on), amount in made.items():
-        invoice, ccy, text = about[wid]
-        out.append(Entry.credit_of(on, "write_off", invoice, text, Money(amount, ccy), ref=wid))
+        cid, invoice, ccy, text = about[wid]
+        money = Money(amount, ccy)
+        yield cid, Entry.credit_of(on, "write_off", invoice, text, money, ref=wid)
     for (wid, on), amount in undone.items():
-        invoice, ccy, _text = about[wid]
+        cid, invoice, ccy, _text = about[wid]
         text = f"Reversal of write-off on {invoice}"
         money = Money(amount, ccy)
-        out.append(Entry.debit_of(on, "write_off_reversal", invoice, text, money, ref=wid))
+        yield cid, Entry.debit_of(on, "write_off_reversal", invoice, text, money, ref=wid)
+
+
+def entries_many(s: Session, customer_ids: Sequence[int], date_to: date) -> dict[int, Entries]:
+    """Every entry of each customer dated up to ``date_to``: customer → currency → entries.
+
+    Args:
+        s: an open session (a read transaction).
+        customer_ids: the customers (a customer without entries gets an empty mapping).
+        date_to: the last day; later documents, reversals and refunds are left out.
+    """
+    out: dict[int, Entries] = {cid: defaultdict(list) for cid in customer_ids}
+    fetchers: tuple[Any, ...] = (_invoices, _credit_notes, _payments, _refunds, _write_offs)
+    unique = list(dict.fromkeys(customer_ids))
+    for i in range(0, len(unique), _CHUNK):
+        ids = unique[i : i + _CHUNK]
+        for fetch in fetchers:
+            for cid, entry in fetch(s, ids, date_to):
+                out[cid][entry.currency].append(entry)
     return out
 
 
@@ -191,14 +212,4 @@ def customer_entries(s: Session, cid: int, date_to: date) -> dict[str, list[Entr
         Currency → the entries in it; :func:`desktop_ar.domain.statement.split_period` and
         :func:`~desktop_ar.domain.statement.build_ledger` make the statement of them.
     """
-    by_currency: dict[str, list[Entry]] = defaultdict(list)
-    for fetch in (
-        _invoice_entries,
-        _credit_note_entries,
-        _payment_entries,
-        _refund_entries,
-        _write_off_entries,
-    ):
-        for entry in fetch(s, cid, date_to):
-            by_currency[entry.currency].append(entry)
-    return by_currency
+    return dict(entries_many(s, [cid], date_to)[cid])

@@ -38,8 +38,8 @@ from desktop_ar.domain.money import Money
 from desktop_ar.domain.statement import Entry, build_ledger, split_period
 from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.docs import DocOptions, Target, document_language, safe_stem
-from desktop_ar.services.docs.statement_data import entries_many
 from desktop_ar.services.settings import SettingsDTO, load_settings
+from desktop_ar.services.statement_entries import entries_many
 from desktop_ar.services.statements import (
     Statement,
     _section,
