@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from desktop_ar.db.queries.balances import (
+    AgingSourceRow,
     aging_invoice_sums,
     aging_rows,
     credit_rows,
@@ -20,12 +22,8 @@ from desktop_ar.services.uow import reader
 BASES = ("due", "invoice")
 
 
-def aging_items(
-    ctx: ServiceContext, *, as_of: date, customer_id: int | None = None
-) -> list[AgingItem]:
-    """The open items (invoice lines, credit notes, unallocated payments) as of ``as_of``."""
-    with reader(ctx) as s:
-        source = aging_rows(s, as_of, customer_id)
+def to_aging_items(rows: Sequence[AgingSourceRow]) -> list[AgingItem]:
+    """Rows of :func:`~desktop_ar.db.queries.balances.aging_rows` as domain aging items."""
     return [
         AgingItem(
             customer_id=r[0],
@@ -41,8 +39,16 @@ def aging_items(
             overdue_reason=r[11],
             measure=r[12],
         )
-        for r in source
+        for r in rows
     ]
+
+
+def aging_items(
+    ctx: ServiceContext, *, as_of: date, customer_id: int | None = None
+) -> list[AgingItem]:
+    """The open items (invoice lines, credit notes, unallocated payments) as of ``as_of``."""
+    with reader(ctx) as s:
+        return to_aging_items(aging_rows(s, as_of, customer_id))
 
 
 def aging(

@@ -26,20 +26,21 @@ balance. Reading is open to every role; only the export writes, and only an audi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from desktop_ar.db.models import Customer
-from desktop_ar.db.queries.balances import aging_rows
-from desktop_ar.domain.aging import AgingItem, AgingReport, age
+from desktop_ar.db.queries.balances import AgingSourceRow, aging_rows
+from desktop_ar.domain.aging import AgingReport, age
 from desktop_ar.domain.errors import NotFound, UserFacingError
 from desktop_ar.domain.money import Money
-from desktop_ar.domain.statement import Ledger, Line, build_ledger, split_period
+from desktop_ar.domain.statement import Entry, Ledger, Line, build_ledger, split_period
 from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.ledger import get_row
+from desktop_ar.services.reports import to_aging_items
 from desktop_ar.services.settings import SettingsDTO, load_settings
 from desktop_ar.services.statement_entries import customer_entries
 from desktop_ar.services.uow import reader
@@ -48,6 +49,7 @@ __all__ = [
     "OpenItem",
     "Statement",
     "StatementSection",
+    "build_statement",
     "customer_id_for_code",
     "default_period",
     "statement_of_account",
@@ -167,31 +169,6 @@ def customer_id_for_code(ctx: ServiceContext, code: str) -> int:
 # ---- open items -------------------------------------------------------------------------------
 
 
-def _open_items(s: Session, cid: int, date_to: date, settings: SettingsDTO) -> AgingReport:
-    items = [
-        AgingItem(
-            customer_id=r[0],
-            customer_code=r[1],
-            customer_name=r[2],
-            kind=r[3],
-            document_id=r[4],
-            document_number=r[5],
-            document_date=r[6],
-            due_date=r[7],
-            open=Money(int(r[10]), r[8]),
-            rate_to_base=r[9],
-        )
-        for r in aging_rows(s, date_to, cid)
-    ]
-    return age(
-        items,
-        as_of=date_to,
-        buckets=settings.buckets,
-        basis=settings.aging_basis,
-        base_currency=settings.base_currency,
-    )
-
-
 def _section(ledger: Ledger, report: AgingReport) -> StatementSection:
     aging = report.currency(ledger.currency)
     if aging is None:
@@ -248,28 +225,56 @@ def statement_of_account(
         customer = get_row(s, Customer, customer_id, "Customer")
         settings = load_settings(s)
         entries = customer_entries(s, customer_id, date_to)
-        report = _open_items(s, customer_id, date_to, settings)
-        own = customer.currency
-        sections = []
-        for ccy in sorted({own, *entries, *(c.currency for c in report.currencies)}):
-            opening, within = split_period(entries.get(ccy, []), ccy, date_from, date_to)
-            ledger = build_ledger(opening, within)
-            section = _section(ledger, report)
-            if ccy == own or within or opening.minor or section.open_items:
-                sections.append(section)
-        sections.sort(key=lambda x: (x.currency != own, x.currency))
-        return Statement(
-            customer_id=customer.id,
-            customer_code=customer.code,
-            customer_name=customer.name,
-            customer_language=customer.language,
-            customer_address=customer.address,
-            customer_tax_id=customer.tax_id,
-            company_name=settings.name,
-            company_name_en=settings.name_en,
-            date_from=date_from,
-            date_to=date_to,
-            basis=report.basis,
-            buckets=tuple(report.buckets),
-            sections=tuple(sections),
-        )
+        rows = aging_rows(s, date_to, customer_id)
+        return build_statement(customer, entries, rows, settings, start=date_from, end=date_to)
+
+
+def build_statement(
+    customer: Customer,
+    entries: Mapping[str, list[Entry]],
+    open_rows: Sequence[AgingSourceRow],
+    settings: SettingsDTO,
+    *,
+    start: date,
+    end: date,
+) -> Statement:
+    """The statement of ``customer`` from rows already read (batch printing reads many at once).
+
+    Args:
+        customer: the customer row.
+        entries: its statement entries up to ``end`` by currency (``statement_entries``).
+        open_rows: its open items as of ``end`` (``aging_rows``).
+        settings: the company settings (buckets, basis, base currency, names).
+        start: first day of the period.
+        end: last day of the period.
+    """
+    report = age(
+        to_aging_items(open_rows),
+        as_of=end,
+        buckets=settings.buckets,
+        basis=settings.aging_basis,
+        base_currency=settings.base_currency,
+    )
+    own = customer.currency
+    sections = []
+    for ccy in sorted({own, *entries, *(c.currency for c in report.currencies)}):
+        opening, within = split_period(entries.get(ccy, []), ccy, start, end)
+        section = _section(build_ledger(opening, within), report)
+        if ccy == own or within or opening.minor or section.open_items:
+            sections.append(section)
+    sections.sort(key=lambda x: (x.currency != own, x.currency))
+    return Statement(
+        customer_id=customer.id,
+        customer_code=customer.code,
+        customer_name=customer.name,
+        customer_language=customer.language,
+        customer_address=customer.address,
+        customer_tax_id=customer.tax_id,
+        company_name=settings.name,
+        company_name_en=settings.name_en,
+        date_from=start,
+        date_to=end,
+        basis=report.basis,
+        buckets=tuple(report.buckets),
+        sections=tuple(sections),
+    )

@@ -14,7 +14,7 @@ query instead of one per customer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import func, select, union
@@ -32,17 +32,14 @@ from desktop_ar.db.models import (
 from desktop_ar.db.queries.balances import AgingSourceRow, aging_rows
 from desktop_ar.documents.base import CompanyInfo, Document
 from desktop_ar.documents.statement import LABELS, statement_flowables
-from desktop_ar.domain.aging import AgingItem, age
 from desktop_ar.domain.errors import NotFound, UserFacingError
-from desktop_ar.domain.money import Money
-from desktop_ar.domain.statement import Entry, build_ledger, split_period
 from desktop_ar.services.context import ServiceContext
 from desktop_ar.services.docs import DocOptions, Target, document_language, safe_stem
-from desktop_ar.services.settings import SettingsDTO, load_settings
+from desktop_ar.services.settings import load_settings
 from desktop_ar.services.statement_entries import entries_many
 from desktop_ar.services.statements import (
     Statement,
-    _section,
+    build_statement,
     default_period,
     statement_of_account,
 )
@@ -137,66 +134,6 @@ def render(ctx: ServiceContext, target: Target, opts: DocOptions, company: Compa
     return _document(statement, opts, company)
 
 
-def _report_items(rows: Sequence[AgingSourceRow]) -> list[AgingItem]:
-    return [
-        AgingItem(
-            customer_id=r[0],
-            customer_code=r[1],
-            customer_name=r[2],
-            kind=r[3],
-            document_id=r[4],
-            document_number=r[5],
-            document_date=r[6],
-            due_date=r[7],
-            open=Money(int(r[10]), r[8]),
-            rate_to_base=r[9],
-        )
-        for r in rows
-    ]
-
-
-def _statement(
-    customer: Customer,
-    entries: Mapping[str, list[Entry]],
-    open_rows: Sequence[AgingSourceRow],
-    settings: SettingsDTO,
-    *,
-    start: date,
-    end: date,
-) -> Statement:
-    """``statement_of_account`` on rows already read (the same rules, the same result)."""
-    report = age(
-        _report_items(open_rows),
-        as_of=end,
-        buckets=settings.buckets,
-        basis=settings.aging_basis,
-        base_currency=settings.base_currency,
-    )
-    own = customer.currency
-    sections = []
-    for ccy in sorted({own, *entries, *(c.currency for c in report.currencies)}):
-        opening, within = split_period(entries.get(ccy, []), ccy, start, end)
-        section = _section(build_ledger(opening, within), report)
-        if ccy == own or within or opening.minor or section.open_items:
-            sections.append(section)
-    sections.sort(key=lambda x: (x.currency != own, x.currency))
-    return Statement(
-        customer_id=customer.id,
-        customer_code=customer.code,
-        customer_name=customer.name,
-        customer_language=customer.language,
-        customer_address=customer.address,
-        customer_tax_id=customer.tax_id,
-        company_name=settings.name,
-        company_name_en=settings.name_en,
-        date_from=start,
-        date_to=end,
-        basis=report.basis,
-        buckets=tuple(report.buckets),
-        sections=tuple(sections),
-    )
-
-
 def statements_many(
     ctx: ServiceContext, customer_ids: Sequence[int], opts: DocOptions
 ) -> Iterator[Statement]:
@@ -234,7 +171,7 @@ def statements_many(
                 if customer is None:
                     raise NotFound("Customer", cid)
                 rows = bulk.get(cid, []) if bulk is not None else aging_rows(s, end, cid)
-                yield _statement(customer, entries[cid], rows, settings, start=start, end=end)
+                yield build_statement(customer, entries[cid], rows, settings, start=start, end=end)
 
 
 def render_many(
