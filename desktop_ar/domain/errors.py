@@ -49,6 +49,14 @@ MESSAGES: dict[str, str] = {
         "{field}: unknown placeholder(s) {unknown}. Allowed: {allowed}. "
         "Write {{{{ and }}}} for a literal brace."
     ),
+    "class_in_use": (
+        "Customer class {class_code!r} is used by {count} customer(s); move them to another "
+        "class first."
+    ),
+    "write_off_same_user": (
+        "{user} asked for this write-off and cannot approve it too; another user must approve it."
+    ),
+    "write_off_pending": "Invoice {invoice} already has a write-off request waiting for approval.",
 }
 
 

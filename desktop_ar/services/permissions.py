@@ -12,6 +12,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "edit_invoices": frozenset({"admin", "bookkeeper"}),
     "post_payments": frozenset({"admin", "bookkeeper"}),
     "write_off": frozenset({"admin", "bookkeeper"}),
+    "approve_write_off": frozenset({"admin"}),
     "log_contacts": frozenset({"admin", "bookkeeper", "collector"}),
     "change_settings": frozenset({"admin"}),
     "seed_demo": frozenset({"admin"}),
@@ -19,6 +20,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "override_credit": frozenset({"admin"}),
     "reconcile": frozenset({"admin", "bookkeeper"}),
     "reopen_bank_statement": frozenset({"admin"}),
+    "issue_dunning": frozenset({"admin", "bookkeeper", "collector"}),
+    "change_credit": frozenset({"admin", "bookkeeper"}),
 }
 
 

@@ -40,6 +40,7 @@ class SettingsDTO:
     language: str
     paper: str = "A4"
     logo: bytes | None = None
+    credit_hold_overdue_days: int = 0  # automatic credit hold past this many days (0: off)
 
     @property
     def buckets(self) -> Buckets:
@@ -62,6 +63,7 @@ _EDITABLE = (
     "writeoff_tolerance_minor",
     "language",
     "paper",
+    "credit_hold_overdue_days",
 )
 PAPERS = ("A4", "Letter")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -84,6 +86,7 @@ def _to_dto(row: CompanySettings) -> SettingsDTO:
         language=row.language,
         paper=row.paper,
         logo=row.logo,
+        credit_hold_overdue_days=row.credit_hold_overdue_days,
     )
 
 
@@ -117,6 +120,9 @@ def update_settings(ctx: ServiceContext, **values: Any) -> tuple[SettingsDTO, Ch
         raise UserFacingError("invalid", field="paper", reason="use 'A4' or 'Letter'")
     if values.get("aging_basis", "due") not in ("due", "invoice"):
         raise UserFacingError("invalid", field="aging_basis", reason="use 'due' or 'invoice'")
+    hold_days = values.get("credit_hold_overdue_days", 0)
+    if isinstance(hold_days, bool) or not isinstance(hold_days, int) or hold_days < 0:
+        raise UserFacingError("invalid", field="credit_hold_overdue_days", reason="use 0 or more")
     with uow(ctx) as s:
         row = s.get(CompanySettings, 1)
         if row is None:
