@@ -26,17 +26,17 @@ from sqlalchemy.orm import Session
 from desktop_ar.db.models import Contact, Customer, Invoice, ScheduleLine
 from desktop_ar.db.queries.balances import aging_rows, is_current
 from desktop_ar.domain.dunning import (
-    ITEMS_MARKER,
     fill,
     letter_date,
     level_for,
     simple_interest,
 )
-from desktop_ar.domain.errors import NotFound, UserFacingError
+from desktop_ar.domain.errors import NotFound
 from desktop_ar.domain.money import Money
-from desktop_ar.domain.parsing import format_money
 from desktop_ar.services.context import ServiceContext
+from desktop_ar.services.docs import document_language
 from desktop_ar.services.dunning_levels import DunningLevelDTO, level_rows, load_template
+from desktop_ar.services.dunning_text import items_text, letter_text, money_text
 from desktop_ar.services.settings import load_settings
 from desktop_ar.services.uow import reader
 
@@ -45,8 +45,11 @@ __all__ = [
     "DunningItem",
     "DunningLetter",
     "DunningSection",
+    "LetterLine",
+    "compose_letter",
     "customers_at_level",
     "dunning_letter",
+    "items_text",
     "letter_text",
     "money_text",
 ]
@@ -64,8 +67,9 @@ class DunningItem:
     due_date: date
     outstanding: Money
     days_overdue: int
-    level: int  # the level this item has reached by itself (0: not yet level 1)
+    level: int  # the level this item has reached (0: not yet level 1)
     interest: Money  # at the letter's level rate
+    schedule_line_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,27 +109,32 @@ class DunningLetter:
         return self.as_of + timedelta(days=PAY_WITHIN_DAYS)
 
 
-# One overdue line: customer id, invoice id, number, issue date, due date, currency, open.
-_Line = tuple[int, int, str, date, date, str, int]
+@dataclass(frozen=True, slots=True)
+class LetterLine:
+    """One overdue schedule line a letter lists (``level`` None: the level its days reached)."""
+
+    customer_id: int
+    invoice_id: int
+    invoice_number: str
+    issue_date: date
+    due_date: date
+    currency: str
+    open_minor: int
+    schedule_line_id: int | None = None
+    level: int | None = None
 
 
-def _overdue_lines(session: Session, as_of: date, customer_id: int | None) -> list[_Line]:
+def _overdue_lines(session: Session, as_of: date, customer_id: int | None) -> list[LetterLine]:
     """Open, not disputed schedule lines due before ``as_of`` (one customer or all)."""
     disputed = select(Invoice.id).where(Invoice.disputed.is_(True))
     if customer_id is not None:
         disputed = disputed.where(Invoice.customer_id == customer_id)
     on_hold = set(session.execute(disputed).scalars())
     return [
-        (r[0], r[4], r[5], r[6], r[7], r[8], int(r[10]))
+        LetterLine(r[0], r[4], r[5], r[6], r[7], r[8], int(r[10]))
         for r in aging_rows(session, as_of, customer_id)
         if r[3] == "invoice" and r[7] < as_of and r[4] not in on_hold
     ]
-
-
-def money_text(amounts: list[Money], lang: str) -> str:
-    """Amounts of several currencies as text: ``CNY 1,234.50 and USD 20.00`` (never added)."""
-    parts = [f"{m.currency} {format_money(m)}" for m in amounts]
-    return (" 及 " if lang == "zh" else " and ").join(parts)
 
 
 def _fee(level: DunningLevelDTO, currency: str) -> Money:
@@ -133,24 +142,28 @@ def _fee(level: DunningLevelDTO, currency: str) -> Money:
 
 
 def _sections(
-    lines: list[_Line], as_of: date, levels: list[DunningLevelDTO], letter_level: int
+    lines: list[LetterLine], as_of: date, levels: list[DunningLevelDTO], letter_level: int
 ) -> tuple[DunningSection, ...]:
     """The items by currency (oldest due first) at the letter level's rate and fee."""
     chosen = next(lv for lv in levels if lv.level == letter_level)
     by_ccy: dict[str, list[DunningItem]] = defaultdict(list)
-    for _cid, iid, number, issued, due, ccy, open_minor in lines:
-        days = (as_of - due).days
-        outstanding = Money(open_minor, ccy)
-        by_ccy[ccy].append(
+    for line in lines:
+        days = (as_of - line.due_date).days
+        outstanding = Money(line.open_minor, line.currency)
+        reached = line.level if line.level is not None else level_for(days, levels) or 0
+        by_ccy[line.currency].append(
             DunningItem(
-                invoice_id=iid,
-                invoice_number=number,
-                issue_date=issued,
-                due_date=due,
+                invoice_id=line.invoice_id,
+                invoice_number=line.invoice_number,
+                issue_date=line.issue_date,
+                due_date=line.due_date,
                 outstanding=outstanding,
                 days_overdue=days,
-                level=level_for(days, levels) or 0,
-                interest=simple_interest(outstanding, chosen.interest_rate, days),
+                level=reached,
+                interest=simple_interest(outstanding, chosen.interest_rate, days)
+                if chosen.interest_rate
+                else Money(0, line.currency),
+                schedule_line_id=line.schedule_line_id,
             )
         )
     sections = []
@@ -163,15 +176,6 @@ def _sections(
             DunningSection(ccy, items, overdue, interest, fee, overdue + interest + fee)
         )
     return tuple(sections)
-
-
-def _language(customer_language: str, lang: str | None) -> str:
-    if lang is not None:
-        if lang not in {"en", "zh"}:
-            raise UserFacingError("invalid", field="lang", reason=f"{lang!r} is not en or zh")
-        return lang
-    code = (customer_language or "").lower()[:2]
-    return code if code in {"en", "zh"} else "en"
 
 
 def _contact(session: Session, customer: Customer) -> str:
@@ -242,18 +246,17 @@ def dunning_letter(
         customer = s.get(Customer, customer_id)
         if customer is None:
             raise NotFound("Customer", customer_id)
-        language = _language(customer.language, lang)
+        language = document_language(customer.language, lang)
         lines = _overdue_lines(s, as_of, customer_id)
         if not lines:
             return None
         levels = level_rows(s)
         if level is None:
-            reached = [level_for((as_of - line[4]).days, levels) for line in lines]
+            reached = [level_for((as_of - line.due_date).days, levels) for line in lines]
             level = max((r for r in reached if r is not None), default=None)
             if level is None:
                 return None
-        chosen = next((lv for lv in levels if lv.level == level), None)
-        if chosen is None:
+        if not any(lv.level == level for lv in levels):
             raise NotFound("Dunning level", level)
         template = load_template(s, level, language, channel)
         settings = load_settings(s)
@@ -266,76 +269,37 @@ def dunning_letter(
             "contact_name": _contact(s, customer),
             "language": language,
             "as_of": as_of,
-            "level": level,
-            "level_name": chosen.name(language),
         }
-    sections = _sections(lines, as_of, levels, level)
-    values = _values(head, sections, company or settings.name)
+    pair, company = (template.subject, template.body), company or settings.name
+    return compose_letter(head, lines, levels=levels, level=level, template=pair, company=company)
+
+
+def compose_letter(
+    head: dict[str, Any],
+    lines: list[LetterLine],
+    *,
+    levels: list[DunningLevelDTO],
+    level: int,
+    template: tuple[str, str],
+    company: str,
+) -> DunningLetter:
+    """A letter from data already read (``head``: customer fields, ``language``, ``as_of``).
+
+    ``template`` is the level's (subject, body); a line's ``level`` overrides the level its
+    days reached (the run's progression rule). No query: runs compose many letters.
+    """
+    chosen = next(lv for lv in levels if lv.level == level)
+    head = {**head, "level": level, "level_name": chosen.name(head["language"])}
+    sections = _sections(lines, head["as_of"], levels, level)
+    values = _values(head, sections, company)
     return DunningLetter(
         **head,
         interest_rate=chosen.interest_rate,
         fee_each=chosen.fee,
         sections=sections,
-        subject=fill(template.subject, values),
-        body=fill(template.body, values),
+        subject=fill(template[0], values),
+        body=fill(template[1], values),
     )
-
-
-_TEXT = {
-    "en": {
-        "due": "due",
-        "days": "{days} days overdue",
-        "interest": "interest",
-        "overdue_total": "Overdue total",
-        "interest_total": "Interest",
-        "fee": "Fee",
-        "total_due": "Total due",
-    },
-    "zh": {
-        "due": "到期日",
-        "days": "逾期 {days} 天",
-        "interest": "利息",
-        "overdue_total": "逾期金额合计",
-        "interest_total": "利息",
-        "fee": "催款费用",
-        "total_due": "应付合计",
-    },
-}
-
-
-def items_text(letter: DunningLetter) -> str:
-    """The overdue items and totals as plain text lines (one block per currency)."""
-    t = _TEXT[letter.language]
-    blocks = []
-    for sec in letter.sections:
-        lines = []
-        for i in sec.items:
-            text = (
-                f"- {i.invoice_number}  {i.issue_date.isoformat()}  {t['due']} "
-                f"{i.due_date.isoformat()}  {t['days'].format(days=i.days_overdue)}  "
-                f"{sec.currency} {format_money(i.outstanding)}"
-            )
-            if letter.interest_rate > 0:
-                text += f"  {t['interest']} {format_money(i.interest)}"
-            lines.append(text)
-        totals = [("overdue_total", sec.overdue_total)]
-        if letter.interest_rate > 0:
-            totals.append(("interest_total", sec.interest_total))
-        if sec.fee:
-            totals.append(("fee", sec.fee))
-        totals.append(("total_due", sec.total_due))
-        lines += [f"  {t[k]}: {sec.currency} {format_money(v)}" for k, v in totals]
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
-
-
-def letter_text(letter: DunningLetter) -> str:
-    """The letter's body as plain text, the items listed where ``{items}`` stands (else last)."""
-    items = items_text(letter)
-    if ITEMS_MARKER not in letter.body:
-        return f"{letter.body}\n\n{items}"
-    first, _, rest = letter.body.partition(ITEMS_MARKER)
-    return first + items + rest.replace(ITEMS_MARKER, "")
 
 
 def customers_at_level(
@@ -381,7 +345,7 @@ def customers_at_level(
             )
             first: dict[int, date] = {}
             for line in _overdue_lines(s, as_of, None):
-                cid, due = line[0], line[4]
+                cid, due = line.customer_id, line.due_date
                 first[cid] = min(first.get(cid, due), due)
             oldest = [(cid, *names[cid], due) for cid, due in first.items()]
     out = []
