@@ -23,6 +23,7 @@ from desktop_ar.cli.aging_output import add_aging_command, write_aging
 from desktop_ar.cli.args import Parser as _Parser
 from desktop_ar.cli.args import iso_date, positive_int
 from desktop_ar.cli.bank_command import add_bank_command
+from desktop_ar.cli.collection_commands import add_collection_commands
 from desktop_ar.cli.export_command import add_export_command, run_export, statement_options
 from desktop_ar.cli.import_command import add_import_command, run_import
 from desktop_ar.cli.pdf_command import add_pdf_command
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_reconcile_commands(sub, common, cmd_statement_of_account, cmd_reconcile_customer)
     add_bank_command(sub, common, lambda a: _book(resolve_target(a)))
     add_pdf_command(sub, common, lambda a: _book(resolve_target(a)))
+    add_collection_commands(sub, common, lambda a: _book(resolve_target(a)))
 
     p = sub.add_parser("check", parents=common, help="check the database and its balances")
     p.set_defaults(func=cmd_check)
