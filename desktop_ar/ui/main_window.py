@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QCoreApplication, QSize, Qt, qVersion
+from PySide6.QtCore import QSize, Qt, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QStyle,
     QWidget,
 )
 
@@ -35,6 +33,7 @@ from desktop_ar.services.changes import Changes
 from desktop_ar.services.settings import get_settings
 from desktop_ar.ui.dialogs.as_of import AsOfDialog
 from desktop_ar.ui.formatting import format_date
+from desktop_ar.ui.pages.registry import PageEntry, default_pages
 from desktop_ar.ui.prefs import app_settings
 from desktop_ar.ui.print_actions import install_print_menus
 from desktop_ar.ui.undo_stack import UndoStack
@@ -44,77 +43,6 @@ if TYPE_CHECKING:
     from desktop_ar.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
-_SP = QStyle.StandardPixmap
-
-
-@dataclass(frozen=True)
-class PageEntry:
-    """One navigation entry: a key, its label, an icon and how to build the page."""
-
-    key: str
-    label: str  # marked with QT_TRANSLATE_NOOP("nav", …)
-    icon: QStyle.StandardPixmap
-    factory: Callable[..., QWidget]
-
-
-def default_pages() -> list[PageEntry]:
-    """The pages in the order of the work: customer, order, invoice, receipt, exceptions, aging.
-
-    Then the bank statements (reconciliation). Ctrl+1 … Ctrl+7 follow this order.
-    """
-    from desktop_ar.ui.pages.aging import AgingPage
-    from desktop_ar.ui.pages.bank import BankPage
-    from desktop_ar.ui.pages.customers import CustomersPage
-    from desktop_ar.ui.pages.exceptions import ExceptionsPage
-    from desktop_ar.ui.pages.invoices import InvoicesPage
-    from desktop_ar.ui.pages.orders import OrdersPage
-    from desktop_ar.ui.pages.payments import PaymentsPage
-
-    nav = "nav"
-    return [
-        PageEntry(
-            "customers",
-            QCoreApplication.translate(nav, "Customers"),
-            _SP.SP_DirHomeIcon,
-            CustomersPage,
-        ),
-        PageEntry(
-            "orders",
-            QCoreApplication.translate(nav, "Orders"),
-            _SP.SP_FileDialogListView,
-            OrdersPage,
-        ),
-        PageEntry(
-            "invoices",
-            QCoreApplication.translate(nav, "Invoices"),
-            _SP.SP_FileDialogDetailedView,
-            InvoicesPage,
-        ),
-        PageEntry(
-            "payments",
-            QCoreApplication.translate(nav, "Payments"),
-            _SP.SP_DialogApplyButton,
-            PaymentsPage,
-        ),
-        PageEntry(
-            "exceptions",
-            QCoreApplication.translate(nav, "Exceptions"),
-            _SP.SP_MessageBoxWarning,
-            ExceptionsPage,
-        ),
-        PageEntry(
-            "aging",
-            QCoreApplication.translate(nav, "Aging"),
-            _SP.SP_FileDialogInfoView,
-            AgingPage,
-        ),
-        PageEntry(
-            "bank",
-            QCoreApplication.translate(nav, "Bank"),
-            _SP.SP_DriveNetIcon,
-            BankPage,
-        ),
-    ]
 
 
 class MainWindow(QMainWindow):
