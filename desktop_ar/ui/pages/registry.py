@@ -34,7 +34,9 @@ def default_pages() -> list[PageEntry]:
     """
     from desktop_ar.ui.pages.aging import AgingPage
     from desktop_ar.ui.pages.bank import BankPage
+    from desktop_ar.ui.pages.collections import CollectionsPage
     from desktop_ar.ui.pages.customers import CustomersPage
+    from desktop_ar.ui.pages.dashboard import DashboardPage
     from desktop_ar.ui.pages.exceptions import ExceptionsPage
     from desktop_ar.ui.pages.invoices import InvoicesPage
     from desktop_ar.ui.pages.orders import OrdersPage
@@ -83,5 +85,17 @@ def default_pages() -> list[PageEntry]:
             QCoreApplication.translate(nav, "Bank"),
             _SP.SP_DriveNetIcon,
             BankPage,
+        ),
+        PageEntry(
+            "collections",
+            QCoreApplication.translate(nav, "Collections"),
+            _SP.SP_MessageBoxInformation,
+            CollectionsPage,
+        ),
+        PageEntry(
+            "dashboard",
+            QCoreApplication.translate(nav, "Dashboard"),
+            _SP.SP_ComputerIcon,
+            DashboardPage,
         ),
     ]
