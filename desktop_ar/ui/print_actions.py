@@ -1,7 +1,7 @@
 """Where printing is reached from: the menus, the pages and the customer card.
 
-File ▸ Print documents… (Ctrl+P), the Settings menu, and the "Print …" actions of the customers
-page, the customer card, the invoices and the payments pages.
+File ▸ Print documents… (Ctrl+P), File ▸ Dunning run…, the Settings menu, and the "Print …"
+actions of the customers page, the customer card, the invoices and the payments pages.
 
 Every entry opens ``PrintDocumentsDialog`` preset to a kind of document and, where there is one,
 the selected customer or document (an invoice or receipt number).
@@ -139,6 +139,15 @@ def install_print_menus(window: Any, file_menu: QMenu) -> None:
         file_menu.insertAction(separators[-1], window.print_action)
     else:
         file_menu.addAction(window.print_action)
+    window.dunning_run_action = QAction(_tr("D&unning run…"), window)
+    window.dunning_run_action.setObjectName("dunningRunAction")
+    window.dunning_run_action.triggered.connect(lambda _checked=False: open_dunning_run(window))
+    actions = file_menu.actions()
+    after = actions.index(window.print_action) + 1
+    if after < len(actions):
+        file_menu.insertAction(actions[after], window.dunning_run_action)
+    else:
+        file_menu.addAction(window.dunning_run_action)
 
     menu = window.menuBar().addMenu(_tr("&Settings"))
     menu.setObjectName("settingsMenu")
@@ -171,6 +180,13 @@ def open_dunning_levels(window: Any) -> QWidget:
     from desktop_ar.ui.dialogs.dunning_levels_dialog import DunningLevelsDialog
 
     return _open(DunningLevelsDialog(ctx=window.ctx, parent=window))
+
+
+def open_dunning_run(window: Any) -> QWidget:
+    """Open File ▸ Dunning run (催款)."""
+    from desktop_ar.ui.dialogs.dunning_run_dialog import DunningRunDialog
+
+    return _open(DunningRunDialog(ctx=window.ctx, as_of=window.as_of(), parent=window))
 
 
 def card_print_button(card: Any) -> QPushButton:
