@@ -148,6 +148,15 @@ def install_print_menus(window: Any, file_menu: QMenu) -> None:
         file_menu.insertAction(actions[after], window.dunning_run_action)
     else:
         file_menu.addAction(window.dunning_run_action)
+    window.write_off_action = QAction(_tr("&Write-off approvals…"), window)
+    window.write_off_action.setObjectName("writeOffApprovalsAction")
+    window.write_off_action.triggered.connect(lambda _checked=False: open_write_offs(window))
+    actions = file_menu.actions()
+    after = actions.index(window.dunning_run_action) + 1
+    if after < len(actions):
+        file_menu.insertAction(actions[after], window.write_off_action)
+    else:
+        file_menu.addAction(window.write_off_action)
 
     menu = window.menuBar().addMenu(_tr("&Settings"))
     menu.setObjectName("settingsMenu")
@@ -159,6 +168,10 @@ def install_print_menus(window: Any, file_menu: QMenu) -> None:
     )
     menu.addAction(window.letterhead_action)
     menu.addAction(window.dunning_levels_action)
+    window.credit_grades_action = QAction(_tr("&Credit grades…"), window)
+    window.credit_grades_action.setObjectName("creditGradesAction")
+    window.credit_grades_action.triggered.connect(lambda _checked=False: open_credit_grades(window))
+    menu.addAction(window.credit_grades_action)
     window.settings_menu = menu
 
 
@@ -187,6 +200,20 @@ def open_dunning_run(window: Any) -> QWidget:
     from desktop_ar.ui.dialogs.dunning_run_dialog import DunningRunDialog
 
     return _open(DunningRunDialog(ctx=window.ctx, as_of=window.as_of(), parent=window))
+
+
+def open_credit_grades(window: Any) -> QWidget:
+    """Open Settings ▸ Credit grades (信用等级)."""
+    from desktop_ar.ui.dialogs.credit_grades_dialog import CreditGradesDialog
+
+    return _open(CreditGradesDialog(ctx=window.ctx, as_of=window.as_of(), parent=window))
+
+
+def open_write_offs(window: Any) -> QWidget:
+    """Open File ▸ Write-off approvals (坏账核销审批)."""
+    from desktop_ar.ui.dialogs.write_off_requests_dialog import WriteOffRequestsDialog
+
+    return _open(WriteOffRequestsDialog(ctx=window.ctx, parent=window))
 
 
 def card_print_button(card: Any) -> QPushButton:
