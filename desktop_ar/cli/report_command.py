@@ -1,8 +1,11 @@
 """The ``report`` command: analysis reports as a table, JSON or a formatted ``.xlsx``.
 
 ``desktop-ar --db PATH report dashboard|forecast|profit|collectors --as-of DATE
-[--format table|json|xlsx] [--from DATE] [--to DATE] [--by order|customer|product|month]
-[-o FILE]``
+[--format table|json|xlsx|pdf] [--from DATE] [--to DATE] [--by order|customer|product|month]
+[-o FILE] [--doc-lang en|zh]``
+
+* ``--format pdf -o FILE.pdf`` lays the report out on the letterhead (``--doc-lang``, default en;
+  see :mod:`desktop_ar.services.analysis_pdf`).
 
 * ``--as-of`` defaults to today; the period ``--from``..``--to`` to the twelve months up to
   ``--as-of`` (from the first day of the eleventh month before it, to ``--as-of``).
@@ -50,7 +53,7 @@ from desktop_ar.cli.args import iso_date
 __all__ = ["REPORTS", "add_report_command", "default_period", "run_report"]
 
 REPORTS = ("dashboard", "forecast", "profit", "collectors")
-FORMATS = ("table", "json", "xlsx")
+FORMATS = ("table", "json", "xlsx", "pdf")
 OpenBook = Callable[[argparse.Namespace], AbstractContextManager[Any]]
 _UNASSIGNED = "(unassigned)"
 
@@ -72,7 +75,10 @@ def add_report_command(sub: Any, parents: list[argparse.ArgumentParser], opener:
         default=None,
         help="profit: group by (default customer)",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (needed for xlsx)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (needed for xlsx, pdf)")
+    p.add_argument(
+        "--doc-lang", choices=("en", "zh"), default="en", help="pdf: the report's language"
+    )
     p.set_defaults(func=lambda args: run_report(args, opener))
 
 
@@ -94,6 +100,8 @@ def _check(args: argparse.Namespace) -> None:
         raise _usage(f"report {name}: --by is for the profit report only")
     if args.output_format == "xlsx" and not args.output:
         raise _usage(f"report {name}: --format xlsx needs an output file: add -o FILE.xlsx")
+    if args.output_format == "pdf" and not args.output:
+        raise _usage(f"report {name}: --format pdf needs an output file: add -o FILE.pdf")
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise _usage(f"report {name}: --from is after --to")
 
@@ -104,6 +112,10 @@ def run_report(args: argparse.Namespace, opener: OpenBook) -> int:
         if not hasattr(args, name):
             setattr(args, name, None)
     _check(args)
+    if args.output_format == "pdf":
+        from desktop_ar.cli.report_pdf import run_report_pdf
+
+        return run_report_pdf(args, opener)
     if args.report in ("dashboard", "forecast"):
         try:
             module = importlib.import_module("desktop_ar.cli.report_analysis")

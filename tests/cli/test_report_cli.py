@@ -265,3 +265,67 @@ def test_dashboard_through_report_analysis(book: Any, capsys: pytest.CaptureFixt
     )
     assert code == 0, err
     assert json.loads(out)["report"] == "dashboard"
+
+
+# -- --format pdf --------------------------------------------------------------------------------
+_PDF = pytest.mark.skipif(__import__("shutil").which("pdftotext") is None, reason="poppler")
+
+
+def _pdf_text(path: Path) -> str:
+    import subprocess
+
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return out.stdout.decode("utf-8")
+
+
+@_PDF
+@pytest.mark.parametrize("name", ["dashboard", "forecast", "profit", "collectors"])
+def test_pdf_every_report(
+    book: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / f"{name}.pdf"
+    code, _, err = run(
+        book, capsys, "report", name, "--as-of", "2026-06-30", "--format", "pdf", "-o", out
+    )
+    assert code == 0, err
+    assert f"Wrote {out}" in err
+    assert "Page 1 of" in _pdf_text(out)
+
+
+@_PDF
+def test_pdf_profit_in_chinese(
+    book: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "p.pdf"
+    code, _, err = run(
+        book,
+        capsys,
+        "report",
+        "profit",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "pdf",
+        "-o",
+        out,
+        "--doc-lang",
+        "zh",
+        "--by",
+        "product",
+    )
+    assert code == 0, err
+    txt = _pdf_text(out)
+    assert "利润分析（按产品）" in txt and "螺丝" in txt and "第 1 页" in txt
+    total = next(ln for ln in txt.splitlines() if ln.strip().startswith("合计"))
+    assert "1,000.00" in total and "400.00" in total and "40.00" in total
+
+
+def test_pdf_needs_an_output_file(book: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(book, capsys, "report", "dashboard", "--format", "pdf")
+    assert code == 2 and "-o FILE.pdf" in err
+    code, _, err = run(
+        book, capsys, "report", "dashboard", "--format", "pdf", "-o", "x.pdf", "--doc-lang", "fr"
+    )
+    assert code == 2
