@@ -1,10 +1,10 @@
 """Child-process measurements for ``benchmarks/run.py``: one figure per process.
 
 Usage: ``python benchmarks/_measure.py <what> <db> [options]``; prints exactly one JSON object
-as its last line of stdout. ``what`` is one of: build, aging, filter, sort, paint, filter-page,
-sort-page, import-files, import, matching, bank-book, bank. Every child starts cold (fresh
-interpreter, fresh SQLite page cache; the operating system's file cache is shared and warm, as
-it is for a user who reopens the app).
+as its last line of stdout. ``what`` is one of: build, aging, dashboard, filter, sort, paint,
+filter-page, sort-page, import-files, import, matching, bank-book, bank. Every child starts cold
+(fresh interpreter, fresh SQLite page cache; the operating system's file cache is shared and
+warm, as it is for a user who reopens the app).
 """
 
 from __future__ import annotations
@@ -99,6 +99,25 @@ def measure_aging(db: Path, _opts: argparse.Namespace) -> dict[str, Any]:
         "customer_rows": customers,
         "items_sql_ms": ms(t1 - t0),
         "age_python_ms": ms(t2 - t1),
+    }
+
+
+# ---- dashboard -------------------------------------------------------------------------------
+
+
+def measure_dashboard(db: Path, _opts: argparse.Namespace) -> dict[str, Any]:
+    """The receivables dashboard for the default period (12 months up to AS_OF), 3 runs."""
+    ctx, import_s, open_s = open_book_ctx(db)
+    from desktop_ar.services.analysis.dashboard import dashboard
+
+    runs, dash = repeat(lambda: dashboard(ctx, AS_OF))
+    return {
+        **summary(runs),
+        "import_ms": ms(import_s),
+        "open_ms": ms(open_s),
+        "period": [str(dash.date_from), str(dash.date_to)],
+        "steps_ms": {k: ms(v) for k, v in dash.timings.items()},
+        "figures": {f.key: str(f.value) for f in dash.figures},
     }
 
 
@@ -210,6 +229,7 @@ def _bank(name: str) -> Callable[[Path, argparse.Namespace], dict[str, Any]]:
 MEASURES: dict[str, Callable[[Path, argparse.Namespace], dict[str, Any]]] = {
     "build": measure_build,
     "aging": measure_aging,
+    "dashboard": measure_dashboard,
     "filter": measure_filter,
     "sort": measure_sort,
     "paint": _qt("measure_paint"),

@@ -1,7 +1,8 @@
 """Desktop AR benchmarks: one command that builds (and caches) a demo book and prints every figure.
 
     .venv/bin/python benchmarks/run.py [--customers 10000] [--invoices 1000000] [--rebuild]
-                                       [--json out.json] [--quick] [--only import|bank|pdf]
+                                       [--json out.json] [--quick]
+                                       [--only import|bank|pdf|dashboard]
                                        [--import-rows 100000]
 
 The book is built once into ``benchmarks/.cache/book-<customers>-<invoices>-seed1.db`` (as of
@@ -14,7 +15,8 @@ customers and 100,000-row sheets (``benchmarks/_import_measures.py``). The bank 
 (``--only bank``): ``suggest`` for a 5,000-line statement over a copy of the book with 100,000
 open invoices (``benchmarks/_bank_measures.py``). The PDF figures (``--only pdf``): 1,000
 statements of account as one combined PDF and as one file each, over their own cached book of
-1,400 customers (``benchmarks/_pdf_measures.py``).
+1,400 customers (``benchmarks/_pdf_measures.py``). The dashboard (``--only dashboard``): the
+receivables dashboard for the default period, three runs in one child on the cached book.
 Results: a table on stdout, ``benchmarks/.cache/results.json`` and the ``--json`` path.
 """
 
@@ -37,7 +39,14 @@ from pathlib import Path
 from typing import Any
 
 from _bank_measures import run_bank
-from _report import make_bank_rows, make_import_rows, make_pdf_rows, make_rows, print_table
+from _report import (
+    make_bank_rows,
+    make_dashboard_rows,
+    make_import_rows,
+    make_pdf_rows,
+    make_rows,
+    print_table,
+)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -317,6 +326,14 @@ def measure_imports(rows: int, rebuild: bool) -> tuple[dict[str, Any], dict[str,
     return raw, rss
 
 
+def measure_dashboard(db: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """The dashboard on the cached book, in a fresh child (``_measure.py dashboard``)."""
+    print("  measuring dashboard …", flush=True)
+    child = run_child(["dashboard", str(db)])
+    raw = {"dashboard": {**child.data, "rss_kib": child.rss_kib, "wall_s": round(child.wall_s, 2)}}
+    return raw, ({"dashboard": child.rss_kib} if child.ok else {})
+
+
 def measure_pdf(rebuild: bool) -> tuple[dict[str, Any], dict[str, int]]:
     """1,000 statements as one PDF and as 1,000 files (``_pdf_measures.py``), in a child."""
     raw: dict[str, Any] = {}
@@ -346,7 +363,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the book again")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--quick", action="store_true", help="1,000 customers / 50,000 invoices")
-    parser.add_argument("--only", choices=("import", "bank", "pdf"), help="run only these figures")
+    parser.add_argument(
+        "--only", choices=("import", "bank", "pdf", "dashboard"), help="run only these figures"
+    )
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows per import sheet")
     opts = parser.parse_args(argv)
     customers, invoices = QUICK if opts.quick else (opts.customers, opts.invoices)
@@ -360,6 +379,11 @@ def main(argv: list[str] | None = None) -> int:
         db, meta = None, {}
         raw, rss = measure_pdf(opts.rebuild)
         rows = make_pdf_rows(raw, rss)
+    elif opts.only == "dashboard":
+        db, meta = ensure_book(customers, invoices, opts.rebuild)
+        load_before = list(os.getloadavg())
+        raw, rss = measure_dashboard(db)
+        rows = make_dashboard_rows(raw, rss)
     elif opts.only == "bank":
         source, _ = ensure_book(customers, invoices, False)
         db, meta = None, {}
@@ -369,9 +393,12 @@ def main(argv: list[str] | None = None) -> int:
         db, meta = ensure_book(customers, invoices, opts.rebuild)
         load_before = list(os.getloadavg())
         raw, rss = measure_all(db)
+        dash_raw, dash_rss = measure_dashboard(db)
+        raw.update(dash_raw)
         import_raw, import_rss = measure_imports(opts.import_rows, False)
         bank_raw, bank_rss = run_bank(run_child, CACHE, db, False)
-        rows = make_rows(meta, raw, rss) + make_bank_rows(bank_raw, bank_rss)
+        rows = make_rows(meta, raw, rss) + make_dashboard_rows(raw, dash_rss)
+        rows += make_bank_rows(bank_raw, bank_rss)
         rows += make_import_rows(import_raw, import_rss)
         pdf_raw, pdf_rss = measure_pdf(False)
         rows += make_pdf_rows(pdf_raw, pdf_rss)

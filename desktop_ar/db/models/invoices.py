@@ -67,6 +67,25 @@ class Invoice(Base):
             sqlite_where=text("open_minor > 0"),
             postgresql_where=text("open_minor > 0"),
         ),
+        # The dashboard: invoiced per day of a period, and the orders invoiced in it, read
+        # from these instead of the table.
+        Index(
+            "ix_invoices_issued_cover",
+            "issue_date",
+            "currency",
+            "exchange_rate",
+            "status",
+            "amount_minor",
+        ),
+        Index(
+            "ix_invoices_order_cover",
+            "order_id",
+            "issue_date",
+            "status",
+            "open_minor",
+            sqlite_where=text("order_id IS NOT NULL"),
+            postgresql_where=text("order_id IS NOT NULL"),
+        ),
         TABLE_ARGS,
     )
 

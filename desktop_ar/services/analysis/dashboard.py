@@ -12,30 +12,32 @@ sum is converted with its rate, rounded half up. Figures and their wording come 
   (reversed ones left out); days to pay use the payment allocations dated in the period.
 * Unpaid orders: orders with an invoice dated in the period, and how many of them still have
   one of those invoices open at ``as_of``.
+
+The queries are in :mod:`desktop_ar.services.analysis.dashboard_sql`. The allocation pass
+(opening receivable, days to pay) and the unpaid orders run on two more connections while the
+aging, invoiced and collected are read (each reader its own snapshot): under 1 s on a million
+invoices (``benchmarks/run.py --only dashboard``).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from desktop_ar.db.models import Allocation, Invoice, Payment, ScheduleLine
 from desktop_ar.db.queries.balances import aging_invoice_sums, credit_rows, is_current
 from desktop_ar.domain import metrics
 from desktop_ar.domain.aging import AgingSum, Buckets, age_sums
 from desktop_ar.domain.money import Money
+from desktop_ar.services.analysis import dashboard_sql as q
 from desktop_ar.services.analysis.aging_history import (
-    SCAN_DAYS,
-    open_line_sums,
-    scanned,
     to_base,
 )
 from desktop_ar.services.context import ServiceContext
@@ -108,17 +110,6 @@ def default_period(as_of: date) -> tuple[date, date]:
     return date(months // 12, months % 12 + 1, 1), as_of
 
 
-def _month_key(column: Any) -> Any:
-    # ISO dates: the first seven characters are the month (SQLite text, PostgreSQL date::text).
-    return func.substr(cast(column, String), 1, 7)
-
-
-def _days_between(session: Session, later: Any, earlier: Any) -> Any:
-    if session.get_bind().dialect.name == "sqlite":
-        return func.julianday(later) - func.julianday(earlier)
-    return later - earlier
-
-
 class _Clock:
     """Times each step, for the benchmark."""
 
@@ -176,114 +167,10 @@ def _debtors(sums: list[AgingSum], ccy: str) -> tuple[list[Debtor], int]:
     return top, sum(overdue.values())
 
 
-def _open_totals(s: Session, at: date, as_of: date, *, split: bool) -> tuple[int, int]:
-    """(open invoice amounts, the part not yet due when ``split``) on ``at``, base units."""
-    due = [ScheduleLine.due_date >= at] if split else []
-    rows = open_line_sums(
-        s,
-        at,
-        lambda: [Invoice.customer_id, Invoice.currency, Invoice.exchange_rate, *due],
-        scan=(as_of - at).days > SCAN_DAYS,
-        by_line=split,
-    )
-    total = not_due = 0
-    for _cid, _ccy, rate, *is_not_due, minor in rows:  # rounded per customer, as aging
-        amount = to_base(int(minor), rate)
-        total += amount
-        if is_not_due and is_not_due[0]:
-            not_due += amount
-    return total, not_due
-
-
-def _monthly(s: Session, stmt: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for month, _ccy, rate, minor in s.execute(stmt):
-        out[month] = out.get(month, 0) + to_base(int(minor or 0), rate)
-    return out
-
-
-def _invoiced(s: Session, start: date, end: date) -> dict[str, int]:
-    month = _month_key(Invoice.issue_date)
-    day = scanned(Invoice.issue_date, (end - start).days > SCAN_DAYS)
-    stmt = (
-        select(month, Invoice.currency, Invoice.exchange_rate, func.sum(Invoice.amount_minor))
-        .where(day >= start, day <= end, Invoice.status != "void")
-        .group_by(month, Invoice.currency, Invoice.exchange_rate)
-    )
-    return _monthly(s, stmt)
-
-
-def _collected(s: Session, start: date, end: date, as_of: date) -> dict[str, int]:
-    month = _month_key(Payment.payment_date)
-    day = scanned(Payment.payment_date, (end - start).days > SCAN_DAYS)
-    stmt = (
-        select(month, Payment.currency, Payment.exchange_rate, func.sum(Payment.amount_minor))
-        .where(
-            day >= start,
-            day <= end,
-            Payment.customer_id.is_not(None),
-            or_(Payment.reversed_on.is_(None), Payment.reversed_on > as_of),
-        )
-        .group_by(month, Payment.currency, Payment.exchange_rate)
-    )
-    return _monthly(s, stmt)
-
-
-def _days_to_pay(s: Session, start: date, end: date, as_of: date) -> tuple[int, int]:
-    """(Σ days × amount, Σ amount) of payment allocations dated in the period, base units."""
-    days = _days_between(s, Allocation.allocation_date, Invoice.issue_date)
-    day = scanned(Allocation.allocation_date, (end - start).days > SCAN_DAYS)
-    stmt = (
-        select(
-            Invoice.currency,
-            Invoice.exchange_rate,
-            func.sum(days * Allocation.amount_minor),
-            func.sum(Allocation.amount_minor),
-        )
-        .select_from(Allocation)
-        .join(Invoice, Invoice.id == Allocation.invoice_id)
-        .where(
-            Allocation.payment_id.is_not(None),
-            day >= start,
-            day <= end,
-            or_(Allocation.reversed_on.is_(None), Allocation.reversed_on > as_of),
-        )
-        .group_by(Invoice.currency, Invoice.exchange_rate)
-    )
-    weighted = paid = 0
-    for _ccy, rate, w, amount in s.execute(stmt):
-        weighted += to_base(round(Decimal(str(w or 0))), rate)
-        paid += to_base(int(amount or 0), rate)
-    return weighted, paid
-
-
-def _unpaid_orders(s: Session, start: date, end: date, as_of: date) -> tuple[int, int]:
-    """(orders invoiced in the period, those with one of the period's invoices open on as_of)."""
-    day = scanned(Invoice.issue_date, (end - start).days > SCAN_DAYS)
-    in_period = and_(
-        Invoice.order_id.is_not(None),
-        day >= start,
-        day <= end,
-        day <= as_of,
-        Invoice.status != "void",
-    )
-    if is_current(s, as_of):
-        is_open: Any = Invoice.open_minor > 0
-    else:
-        live = or_(Allocation.reversed_on.is_(None), Allocation.reversed_on > as_of)
-        allocated = (
-            select(func.coalesce(func.sum(Allocation.amount_minor), 0))
-            .where(Allocation.invoice_id == Invoice.id, Allocation.allocation_date <= as_of, live)
-            .correlate(Invoice)
-            .scalar_subquery()
-        )
-        is_open = Invoice.amount_minor - allocated > 0
-    stmt = select(
-        func.count(func.distinct(Invoice.order_id)),
-        func.count(func.distinct(case((is_open, Invoice.order_id), else_=None))),
-    ).where(in_period)
-    total, unpaid = s.execute(stmt).one()
-    return int(total or 0), int(unpaid or 0)
+def _read(ctx: ServiceContext, clock: _Clock, name: str, fn: Any, *args: Any) -> Any:
+    """``fn(session, *args)`` in a reader of its own (another thread), timed as ``name``."""
+    with reader(ctx) as s, clock.step(name):
+        return fn(s, *args)
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -322,35 +209,52 @@ def dashboard(
     clock = _Clock()
     with reader(ctx) as s:
         settings = load_settings(s)
-        ccy = settings.base_currency
-        with clock.step("receivable_overdue_top_debtors"):
-            sums = _aging_sums(s, as_of, settings.buckets, "due")
-            due_report = age_sums(
-                sums, as_of=as_of, buckets=settings.buckets, basis="due", base_currency=ccy
-            )
-            top, overdue = _debtors(sums, ccy)
-        with clock.step("aging_buckets"):
-            report = due_report
-            if settings.aging_basis != "due":
-                report = age_sums(
-                    _aging_sums(s, as_of, settings.buckets, settings.aging_basis),
-                    as_of=as_of,
-                    buckets=settings.buckets,
-                    basis=settings.aging_basis,
-                    base_currency=ccy,
+    ccy = settings.base_currency
+    # Independent reads on their own connections (concurrent readers: SQLite releases the
+    # GIL while it steps), each a consistent snapshot of its own.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        orders_job = pool.submit(
+            _read, ctx, clock, "unpaid_orders_share", q.unpaid_orders, start, end, as_of
+        )
+        since_job = pool.submit(
+            _read,
+            ctx,
+            clock,
+            "opening_receivable_days_to_pay",
+            q.opening_and_days_to_pay,
+            start,
+            end,
+            as_of,
+            ccy,
+        )
+        with reader(ctx) as s:
+            with clock.step("receivable_overdue_top_debtors"):
+                sums = _aging_sums(s, as_of, settings.buckets, "due")
+                due_report = age_sums(
+                    sums, as_of=as_of, buckets=settings.buckets, basis="due", base_currency=ccy
                 )
-        with clock.step("opening_receivable"):
-            opening, _ = _open_totals(s, start - timedelta(days=1), as_of, split=False)
-        with clock.step("closing_receivable"):
-            closing, closing_current = _open_totals(s, end, as_of, split=True)
-        with clock.step("invoiced_by_month"):
-            invoiced = _invoiced(s, start, end)
-        with clock.step("collected_by_month"):
-            collected = _collected(s, start, end, as_of)
-        with clock.step("average_days_to_pay"):
-            weighted, paid = _days_to_pay(s, start, end, as_of)
-        with clock.step("unpaid_orders_share"):
-            orders, unpaid = _unpaid_orders(s, start, end, as_of)
+                top, overdue = _debtors(sums, ccy)
+            with clock.step("aging_buckets"):
+                report = due_report
+                if settings.aging_basis != "due":
+                    report = age_sums(
+                        _aging_sums(s, as_of, settings.buckets, settings.aging_basis),
+                        as_of=as_of,
+                        buckets=settings.buckets,
+                        basis=settings.aging_basis,
+                        base_currency=ccy,
+                    )
+            with clock.step("closing_receivable"):
+                if end == as_of:  # the aging's invoice sums, bucket 0 = not yet due
+                    closing, closing_current = q.closing_from_sums(sums)
+                else:
+                    closing, closing_current = q.open_totals(s, end, as_of, split=True)
+            with clock.step("invoiced_by_month"):
+                invoiced = q.invoiced(s, start, end)
+            with clock.step("collected_by_month"):
+                collected = q.collected(s, start, end, as_of)
+        opening, weighted, paid = since_job.result()
+        orders, unpaid = orders_job.result()
     receivable = due_report.base_total.minor
     sales, cash = sum(invoiced.values()), sum(collected.values())
     days = (end - start).days + 1

@@ -133,3 +133,47 @@ def test_period_must_not_be_reversed(ctx: Any) -> None:
 
     with pytest.raises(UserFacingError):
         dashboard(ctx, AS_OF, AS_OF, START)
+
+
+def test_fast_queries_agree_with_the_plain_ones(ctx: Any) -> None:
+    """The merged allocation pass and the closing from the aging equal the plain queries."""
+    import importlib
+    from datetime import timedelta
+
+    from desktop_ar.services.payments import reverse_payment
+    from desktop_ar.services.settings import load_settings
+    from desktop_ar.services.uow import reader
+
+    dash_mod = importlib.import_module("desktop_ar.services.analysis.dashboard")
+    q = importlib.import_module("desktop_ar.services.analysis.dashboard_sql")
+    build(ctx)
+    usd = make_customer(ctx, "Acme Ltd", code="U", currency="USD")
+    for issue, rate, amount in (("2025-11-03", "7.13", "100.55"), ("2026-02-05", "7.21", "70.37")):
+        data = InvoiceInput(
+            customer_id=usd,
+            issue_date=d(issue),
+            net=m(amount, "USD"),
+            exchange_rate=Decimal(rate),
+        )
+        create_invoice(ctx, data)
+    pay(ctx, usd, "2026-03-09", "120.33", currency="USD")
+    late = pay(ctx, usd, "2026-05-02", "20.01", currency="USD")
+    reverse_payment(ctx, late.payment_id, d("2026-06-15"), "bounced")
+    periods = [
+        (START, AS_OF, AS_OF),
+        (date(2026, 2, 1), date(2026, 4, 30), AS_OF),
+        (date(2026, 2, 1), date(2026, 5, 31), date(2026, 6, 1)),
+        (date(2025, 7, 1), AS_OF, AS_OF),
+        (date(2026, 7, 1), date(2026, 7, 31), AS_OF),
+    ]
+    with reader(ctx) as s:
+        settings = load_settings(s)
+        for start, end, as_of in periods:
+            at = start - timedelta(days=1)
+            plain = (
+                q.open_totals(s, at, as_of, split=False)[0],
+                *q.days_to_pay(s, start, end, as_of),
+            )
+            assert q.opening_and_days_to_pay(s, start, end, as_of, "CNY") == plain
+            sums = dash_mod._aging_sums(s, end, settings.buckets, "due")
+            assert q.closing_from_sums(sums) == q.open_totals(s, end, end, split=True)
