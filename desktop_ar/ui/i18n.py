@@ -31,6 +31,11 @@ CJK_FAMILIES = (
 _installed: list[QTranslator] = []  # keep the translators alive as long as the app
 
 
+def interface_is_chinese() -> bool:
+    """True when a Chinese translation is installed; otherwise the interface is English."""
+    return any(t.language().lower().startswith("zh") for t in _installed)
+
+
 def install_translator(app: QApplication, lang: str | None) -> bool:
     """Load ``resources/translations/desktop_ar_<lang>.qm`` (and Qt's own strings) if present.
 

@@ -35,6 +35,7 @@ from desktop_ar.domain.money import Money
 from desktop_ar.services.analysis.dashboard import Dashboard, Figure, dashboard, default_period
 from desktop_ar.ui.errors import error_text
 from desktop_ar.ui.formatting import format_money, format_pct
+from desktop_ar.ui.i18n import interface_is_chinese
 from desktop_ar.ui.models.aging_model import bucket_header, tabular_font
 from desktop_ar.ui.tasks import QueryOp
 from desktop_ar.ui.widgets.dashboard_charts import (
@@ -68,14 +69,6 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 def _fill(template: str, *args: object) -> str:
     """Put arguments into a translated ``%1 … %n`` template in one pass."""
     return re.sub(r"%(\d)", lambda m: str(args[int(m[1]) - 1]), template)
-
-
-def interface_is_chinese() -> bool:
-    """True when a Chinese translation is installed (``ui.i18n``); otherwise English."""
-    from desktop_ar.ui import i18n
-
-    installed = getattr(i18n, "_installed", [])
-    return any(t.language().lower().startswith("zh") for t in installed)
 
 
 class _Tile(QFrame):
